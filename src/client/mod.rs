@@ -1,0 +1,1 @@
+//! Panther API client (being written).

@@ -1,0 +1,2 @@
+//! The `terraform-provider-panther` binary (being written).
+fn main() {}
