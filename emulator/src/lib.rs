@@ -1,0 +1,1 @@
+//! Panther API emulator (being written).
