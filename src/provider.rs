@@ -1,0 +1,310 @@
+//! The `panther` provider block: its schema, validation and configuration.
+//!
+//! Configuration resolves the address and key (attribute, then environment)
+//! once per process and leaves a [`Session`] that data sources share. A
+//! missing credential is not an error here: a configuration that only uses
+//! `panther_integration` needs none, so the data sources report it when
+//! they are read.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{Block, Description, Schema};
+use tf_provider::value::{ValueEmpty, ValueNumber, ValueString};
+use tf_provider::{map, AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
+use tracing::debug;
+
+use crate::catalog::Catalog;
+use crate::client::{ApiKey, ClientOptions, Endpoint, PantherClient};
+use crate::credentials::{self, Configured, Credentials, ProcessEnvironment, Source};
+use crate::data_sources::{RoleDataSource, RolesDataSource, UserDataSource, UsersDataSource};
+use crate::messages;
+use crate::resources::IntegrationResource;
+use crate::schema::{optional, optional_sensitive};
+
+/// Bounds of `request_timeout_seconds`.
+const TIMEOUT_RANGE: (i64, i64) = (1, 600);
+/// Bounds of `max_retries`.
+const RETRIES_RANGE: (i64, i64) = (0, 10);
+
+/// The provider block as Terraform sends it.
+///
+/// NOTE: no `Debug`: `api_key` is in here, and `Value`'s `Debug` would
+/// print it.
+#[derive(Serialize, Deserialize)]
+pub struct ProviderConfig<'a> {
+    pub api_url: ValueString<'a>,
+    pub api_key: ValueString<'a>,
+    pub request_timeout_seconds: ValueNumber,
+    pub max_retries: ValueNumber,
+    pub ca_certificate_pem: ValueString<'a>,
+}
+
+/// What data sources need to read Panther.
+#[derive(Debug)]
+pub struct Session {
+    /// The client with its cache of users and roles.
+    pub catalog: Catalog,
+    /// Where the key came from, for messages about it.
+    pub key_source: Source,
+}
+
+/// The provider's state after `configure`.
+#[derive(Debug, Default)]
+enum Configuration {
+    /// `configure` has not run.
+    #[default]
+    Pending,
+    /// A provider argument is known only at apply time.
+    Deferred,
+    /// No address or no key anywhere.
+    Missing { url: bool, key: bool },
+    /// Ready to read.
+    Ready(Arc<Session>),
+}
+
+/// State shared by the provider, its data sources and its resource.
+#[derive(Debug, Default)]
+pub struct Shared {
+    configuration: RwLock<Configuration>,
+    options: RwLock<ClientOptions>,
+}
+
+impl Shared {
+    /// The session for a data source, or a diagnostic saying why there is
+    /// none.
+    pub fn session(&self, diags: &mut Diagnostics) -> Option<Arc<Session>> {
+        // NOTE: the lock is only poisoned if a writer panicked, which
+        // `configure` cannot do while holding it.
+        let configuration = self.configuration.read().expect("lock");
+        match &*configuration {
+            Configuration::Ready(session) => Some(session.clone()),
+            Configuration::Missing { url, key } => {
+                diags.add_error(messages::missing_credentials(*url, *key));
+                None
+            }
+            Configuration::Deferred | Configuration::Pending => {
+                diags.add_error(messages::credentials_unknown());
+                None
+            }
+        }
+    }
+
+    /// The HTTP settings every client of this provider uses.
+    pub fn client_options(&self) -> ClientOptions {
+        self.options.read().expect("lock").clone()
+    }
+}
+
+/// The `panther` provider.
+#[derive(Debug, Default, Clone)]
+pub struct PantherProvider {
+    shared: Arc<Shared>,
+}
+
+#[async_trait]
+impl Provider for PantherProvider {
+    type Config<'a> = ProviderConfig<'a>;
+    type MetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema {
+            version: 1,
+            block: Block {
+                description: Description::markdown(
+                    "Reads Panther's users and roles and validates the \
+                     dedicated API token of an identity-governance \
+                     integration.",
+                ),
+                attributes: map! {
+                    "api_url" => optional(
+                        "Panther API URL: either the GraphQL URL the console \
+                         shows (`.../public/graphql`) or the REST base. Falls \
+                         back to `PANTHER_API_URL`.",
+                    ),
+                    "api_key" => optional_sensitive(
+                        "Panther API token used by the data sources. Falls \
+                         back to `PANTHER_API_KEY`, then `PANTHER_API_TOKEN`.",
+                    ),
+                    "request_timeout_seconds" => crate::schema::optional_number(
+                        "Seconds to wait for one Panther API response, 1 to \
+                         600. Defaults to 30.",
+                    ),
+                    "max_retries" => crate::schema::optional_number(
+                        "Retries of a request that failed with 429, 502, 503, \
+                         504 or a connection error, 0 to 10. Defaults to 3.",
+                    ),
+                    "ca_certificate_pem" => optional(
+                        "PEM certificate authority to trust in addition to \
+                         the public ones, for a self-hosted Panther behind a \
+                         private CA.",
+                    ),
+                },
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
+        if let Some(url) = config.api_url.as_ref_option() {
+            if let Err(err) = Endpoint::parse(url) {
+                let source = Source::Attribute("api_url");
+                diags.add_error(messages::invalid_url(&err, source));
+            }
+        }
+        if let Some(key) = config.api_key.as_ref_option() {
+            if key.trim().is_empty() {
+                diags.add_error(messages::blank_key(AttributePath::new("api_key")));
+            }
+        }
+        check_range(
+            diags,
+            "request_timeout_seconds",
+            &config.request_timeout_seconds,
+            TIMEOUT_RANGE,
+        );
+        check_range(diags, "max_retries", &config.max_retries, RETRIES_RANGE);
+        Some(())
+    }
+
+    async fn configure<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        terraform_version: String,
+        config: Self::Config<'a>,
+    ) -> Option<()> {
+        debug!(%terraform_version, "configuring the panther provider");
+
+        let options = client_options(&config);
+        *self.shared.options.write().expect("lock") = options.clone();
+
+        let url = configured(&config.api_url);
+        let key = configured(&config.api_key);
+        let configuration = match credentials::resolve(url, key, &ProcessEnvironment) {
+            None => {
+                debug!("provider credentials are unknown until apply");
+                Configuration::Deferred
+            }
+            Some(creds) => ready(diags, creds, &options)?,
+        };
+        *self.shared.configuration.write().expect("lock") = configuration;
+        Some(())
+    }
+
+    fn get_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
+        Some(map! {
+            "integration" => IntegrationResource::new(self.shared.clone()),
+        })
+    }
+
+    fn get_data_sources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
+        let shared = &self.shared;
+        Some(map! {
+            "users" => UsersDataSource::new(shared.clone()),
+            "user" => UserDataSource::new(shared.clone()),
+            "roles" => RolesDataSource::new(shared.clone()),
+            "role" => RoleDataSource::new(shared.clone()),
+        })
+    }
+}
+
+/// A configuration value as [`credentials::resolve`] expects it.
+fn configured(value: &ValueString<'_>) -> Configured<String> {
+    match value {
+        ValueString::Value(v) => Configured::Known(v.to_string()),
+        ValueString::Unknown => Configured::Unknown,
+        ValueString::Null => Configured::Unset,
+    }
+}
+
+/// Reports a number outside `(low, high)`.
+fn check_range(diags: &mut Diagnostics, name: &str, value: &ValueNumber, (low, high): (i64, i64)) {
+    if let Some(&n) = value.as_ref_option() {
+        if n < low || n > high {
+            diags.add_error(messages::out_of_range(name, low, high));
+        }
+    }
+}
+
+/// The HTTP settings from the provider block, defaults where unset.
+fn client_options(config: &ProviderConfig<'_>) -> ClientOptions {
+    let mut options = ClientOptions::default();
+    if let Some(&seconds) = config.request_timeout_seconds.as_ref_option() {
+        options.request_timeout = Duration::from_secs(seconds.max(1) as u64);
+    }
+    if let Some(&retries) = config.max_retries.as_ref_option() {
+        options.max_attempts = retries.clamp(0, RETRIES_RANGE.1) as u32 + 1;
+    }
+    options.ca_certificate_pem = config
+        .ca_certificate_pem
+        .as_ref_option()
+        .map(|pem| pem.to_string());
+    options
+}
+
+/// Builds the session from resolved credentials.
+///
+/// Returns `None` (with an error) only for values that are present but
+/// unusable; absent values are reported later by the data sources.
+fn ready(
+    diags: &mut Diagnostics,
+    creds: Credentials,
+    options: &ClientOptions,
+) -> Option<Configuration> {
+    let (Some((url, url_source)), Some((key, key_source))) =
+        (creds.url.as_ref(), creds.key.as_ref())
+    else {
+        debug!(
+            url_found = creds.url.is_some(),
+            key_found = creds.key.is_some(),
+            "provider credentials are incomplete; data sources will report it"
+        );
+        return Some(Configuration::Missing {
+            url: creds.url.is_none(),
+            key: creds.key.is_none(),
+        });
+    };
+    debug!(url_source = %url_source, key_source = %key_source, "credentials resolved");
+
+    let endpoint = match Endpoint::parse(url) {
+        Ok(endpoint) => endpoint,
+        Err(err) => {
+            diags.add_error(messages::invalid_url(&err, *url_source));
+            return None;
+        }
+    };
+    debug!(form = ?endpoint.form(), rest_base = %endpoint.rest_base(), "API URL normalised");
+
+    let client = new_client(diags, endpoint, key.clone(), options, key_source)?;
+    Some(Configuration::Ready(Arc::new(Session {
+        catalog: Catalog::new(client),
+        key_source: *key_source,
+    })))
+}
+
+/// Builds a client, reporting a setup failure as a diagnostic.
+pub fn new_client(
+    diags: &mut Diagnostics,
+    endpoint: Endpoint,
+    key: ApiKey,
+    options: &ClientOptions,
+    key_source: &dyn std::fmt::Display,
+) -> Option<PantherClient> {
+    match PantherClient::new(endpoint, key, options) {
+        Ok(client) => Some(client),
+        Err(err) => {
+            let origin = key_source.to_string();
+            diags.add_error(messages::client_error(&err, &origin, AttributePath::root()));
+            None
+        }
+    }
+}

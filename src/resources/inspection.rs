@@ -1,0 +1,182 @@
+//! What the integration resource checks in Panther, with the token it is
+//! given: that Panther accepts the token, that the token holds every
+//! required permission, and that every owner is an enabled user whose role
+//! can manage API tokens.
+//!
+//! The checks know nothing of Terraform's lifecycle; they return an
+//! [`Inspection`] of what Panther says and a list of [`Problem`]s, and the
+//! resource decides whether a problem fails the plan or warns.
+
+use std::collections::BTreeSet;
+
+use futures::future::join_all;
+use tracing::debug;
+
+use crate::catalog::role_of;
+use crate::client::{ApiToken, Error, PantherClient, Role};
+use crate::messages::permission_name;
+
+/// The permission an owner's role needs: Manage API Tokens.
+pub const OWNER_PERMISSION: &str = "OrganizationAPITokenModify";
+
+/// The permissions an identity-governance token is documented to need.
+pub const DEFAULT_PERMISSIONS: [&str; 3] = [
+    "UserRead",
+    "GeneralSettingsRead",
+    "OrganizationAPITokenRead",
+];
+
+/// What Panther says about the integration's token.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenFacts {
+    pub id: String,
+    pub name: String,
+    pub permissions: BTreeSet<String>,
+    pub expires_at: Option<String>,
+    pub panther_version: Option<String>,
+}
+
+/// Why an owner cannot own the integration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OwnerProblem {
+    /// No Panther user has this email.
+    Unknown,
+    /// The user exists but is deactivated.
+    Deactivated,
+    /// The user's role lacks Manage API Tokens.
+    RoleLacksPermission { role: String },
+    /// The user's role could not be found among Panther's roles.
+    RoleNotFound { role: String },
+}
+
+impl OwnerProblem {
+    /// The reason, as a clause that follows the owner's email.
+    pub fn describe(&self) -> String {
+        let needed = permission_name(OWNER_PERMISSION);
+        match self {
+            OwnerProblem::Unknown => "no Panther user has this email".into(),
+            OwnerProblem::Deactivated => "the Panther user is deactivated".into(),
+            OwnerProblem::RoleLacksPermission { role } => {
+                format!("the user's role \"{role}\" lacks {needed}")
+            }
+            OwnerProblem::RoleNotFound { role } => format!(
+                "the user's role \"{role}\" is not among Panther's roles, \
+                 so it cannot be shown to hold {needed}"
+            ),
+        }
+    }
+}
+
+/// Everything the checks found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inspection {
+    pub token: TokenFacts,
+    /// Required permissions the token lacks, sorted.
+    pub missing_permissions: Vec<String>,
+    /// Owners that fail, with the reason, sorted by email.
+    pub owner_problems: Vec<(String, OwnerProblem)>,
+}
+
+impl Inspection {
+    /// Whether every check passed.
+    pub fn passed(&self) -> bool {
+        self.missing_permissions.is_empty() && self.owner_problems.is_empty()
+    }
+}
+
+/// Runs every check with the integration's own client.
+///
+/// A token Panther refuses ends the inspection with that error, since
+/// nothing else can be learned with it.
+pub async fn inspect(
+    client: &PantherClient,
+    required: &BTreeSet<String>,
+    owners: &BTreeSet<String>,
+) -> Result<Inspection, Error> {
+    let token = client.own_token().await?;
+    let missing_permissions = missing(required, &token);
+
+    // The owner check reads users and roles, which needs UserRead. When the
+    // token lacks it, the missing permission is the whole story.
+    let owner_problems = if token.permissions.iter().any(|p| p == "UserRead") {
+        check_owners(client, owners).await?
+    } else {
+        debug!("skipping the owner check: the token cannot read users");
+        Vec::new()
+    };
+
+    let panther_version = version(client).await;
+    Ok(Inspection {
+        token: facts(token, panther_version),
+        missing_permissions,
+        owner_problems,
+    })
+}
+
+/// The required permissions a token lacks, sorted.
+fn missing(required: &BTreeSet<String>, token: &ApiToken) -> Vec<String> {
+    required
+        .iter()
+        .filter(|p| !token.permissions.contains(p))
+        .cloned()
+        .collect()
+}
+
+/// The Panther version, or `None` when the token may not read it or the
+/// call fails: the version is informative and never fails a plan.
+async fn version(client: &PantherClient) -> Option<String> {
+    match client.panther_version().await {
+        Ok(version) => version,
+        Err(err) => {
+            debug!(error = %format!("{err:#}"), "Panther version unavailable");
+            None
+        }
+    }
+}
+
+/// The token's facts as the resource stores them.
+fn facts(token: ApiToken, panther_version: Option<String>) -> TokenFacts {
+    TokenFacts {
+        id: token.id,
+        name: token.name,
+        permissions: token.permissions.into_iter().collect(),
+        expires_at: token.expires_at.map(|t| t.as_str().to_owned()),
+        panther_version,
+    }
+}
+
+/// Looks every owner up (concurrently) and says which ones fail.
+async fn check_owners(
+    client: &PantherClient,
+    owners: &BTreeSet<String>,
+) -> Result<Vec<(String, OwnerProblem)>, Error> {
+    let roles = client.roles().await?;
+    let lookups = owners.iter().map(|email| client.user_by_email(email));
+    let users = join_all(lookups).await;
+
+    let mut problems = Vec::new();
+    for (email, found) in owners.iter().zip(users) {
+        let problem = match found {
+            Ok(user) if !user.enabled => Some(OwnerProblem::Deactivated),
+            Ok(user) => role_problem(&user, &roles),
+            Err(Error::NotFound { .. }) => Some(OwnerProblem::Unknown),
+            Err(err) => return Err(err),
+        };
+        if let Some(problem) = problem {
+            problems.push((email.clone(), problem));
+        }
+    }
+    Ok(problems)
+}
+
+/// Whether an enabled user's role can manage API tokens.
+fn role_problem(user: &crate::client::User, roles: &[Role]) -> Option<OwnerProblem> {
+    let role_name = user.role.name.clone();
+    match role_of(user, roles) {
+        None => Some(OwnerProblem::RoleNotFound { role: role_name }),
+        Some(role) if role.permissions.iter().any(|p| p == OWNER_PERMISSION) => None,
+        Some(role) => Some(OwnerProblem::RoleLacksPermission {
+            role: role.name.clone(),
+        }),
+    }
+}

@@ -1,0 +1,626 @@
+//! `panther_integration`: an identity-governance integration's Panther URL,
+//! dedicated token and owners, checked against Panther.
+//!
+//! The lifecycle in one place:
+//!
+//! - plan (create and update) runs every check when the values are known,
+//!   so a pull request's plan fails before anything is applied, and fills
+//!   the computed token facts so they are not "known after apply";
+//! - apply runs the checks again with the final values;
+//! - refresh re-reads the token facts and warns about drift; the plan that
+//!   follows re-runs the checks with the configured key, so drift fails it
+//!   with an explanation, while a rotated key in the configuration is
+//!   checked instead of the dead one;
+//! - destroy forgets the integration and leaves the token in Panther;
+//! - import takes the token id; the first plan checks that the configured
+//!   key belongs to that token.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeConstraint, Block, Description, Schema};
+use tf_provider::value::{Value, ValueEmpty, ValueSet, ValueString};
+use tf_provider::{map, AttributePath, Diagnostics, Resource};
+use tracing::debug;
+
+use super::inspection::{inspect, Inspection, DEFAULT_PERMISSIONS};
+use crate::client::{permissions, ApiKey, Endpoint, Error};
+use crate::messages;
+use crate::provider::{new_client, Shared};
+use crate::schema::{computed, computed_of, required, string_set};
+
+/// Where the integration's key comes from, as messages name it.
+const KEY_ORIGIN: &str = "the integration's `api_key`";
+
+/// The integration as Terraform stores it.
+///
+/// NOTE: no `Debug`: `api_key` is in here, and `Value`'s `Debug` would
+/// print it.
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub struct IntegrationState<'a> {
+    pub id: ValueString<'a>,
+    pub api_url: ValueString<'a>,
+    pub api_key: ValueString<'a>,
+    pub owners: ValueSet<ValueString<'a>>,
+    pub required_permissions: ValueSet<ValueString<'a>>,
+    pub token_name: ValueString<'a>,
+    pub token_permissions: ValueSet<ValueString<'a>>,
+    pub token_expires_at: ValueString<'a>,
+    pub panther_version: ValueString<'a>,
+}
+
+/// The inputs of the checks, once Terraform knows them all.
+struct Inputs {
+    endpoint: Endpoint,
+    key: ApiKey,
+    owners: BTreeSet<String>,
+    required: BTreeSet<String>,
+}
+
+/// The `panther_integration` resource.
+pub struct IntegrationResource {
+    shared: Arc<Shared>,
+}
+
+impl IntegrationResource {
+    /// A resource that takes its HTTP settings from the provider.
+    pub fn new(shared: Arc<Shared>) -> Self {
+        IntegrationResource { shared }
+    }
+
+    /// Runs the checks, reporting every failure; `None` when any failed.
+    async fn check(&self, diags: &mut Diagnostics, inputs: Inputs) -> Option<Inspection> {
+        let options = self.shared.client_options();
+        let client = new_client(diags, inputs.endpoint, inputs.key, &options, &KEY_ORIGIN)?;
+        let inspection = match inspect(&client, &inputs.required, &inputs.owners).await {
+            Ok(inspection) => inspection,
+            Err(err) => {
+                diags.add_error(token_error(&err));
+                return None;
+            }
+        };
+        debug!(
+            token_id = %inspection.token.id,
+            passed = inspection.passed(),
+            "integration inspected"
+        );
+
+        if !inspection.missing_permissions.is_empty() {
+            diags.add_error(messages::missing_permissions(
+                &inspection.token.name,
+                &inspection.token.id,
+                &inspection.missing_permissions,
+            ));
+        }
+        if !inspection.owner_problems.is_empty() {
+            diags.add_error(messages::owner_problems(&owner_lines(&inspection)));
+        }
+        inspection.passed().then_some(inspection)
+    }
+
+    /// Plans a create or an update: defaults, then the checks when every
+    /// input is known, else computed values left unknown.
+    async fn plan(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: IntegrationState<'static>,
+        imported_id: Option<String>,
+    ) -> Option<IntegrationState<'static>> {
+        let mut state = with_default_permissions(proposed);
+        let Some(inputs) = inputs(diags, &state) else {
+            debug!("integration inputs unknown at plan; checks run at apply");
+            return Some(unknown_facts(state));
+        };
+
+        let inspection = self.check(diags, inputs).await?;
+        if let Some(id) = imported_id {
+            if id != inspection.token.id {
+                diags.add_error(messages::imported_token_mismatch(&id, &inspection.token.id));
+                return None;
+            }
+        }
+        state = with_facts(state, &inspection);
+        Some(state)
+    }
+
+    /// Applies a create or an update: the checks with the final values.
+    async fn apply(
+        &self,
+        diags: &mut Diagnostics,
+        planned: IntegrationState<'static>,
+    ) -> Option<IntegrationState<'static>> {
+        let state = with_default_permissions(planned);
+        let Some(inputs) = inputs(diags, &state) else {
+            diags.add_error(messages::unknown_at_apply());
+            return None;
+        };
+        let inspection = self.check(diags, inputs).await?;
+        Some(with_facts(state, &inspection))
+    }
+}
+
+#[async_trait]
+impl Resource for IntegrationResource {
+    type State<'a> = IntegrationState<'a>;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        validate_config(diags, &config);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private_state: Self::PrivateState<'a>,
+        _provider_meta_state: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let state = owned(state);
+        let refreshed = self.refresh(diags, state).await;
+        Some((refreshed, private_state))
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed_state: Self::State<'a>,
+        _config_state: Self::State<'a>,
+        _provider_meta_state: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let state = self.plan(diags, owned(proposed_state), None).await?;
+        Some((state, ValueEmpty::default()))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior_state: Self::State<'a>,
+        proposed_state: Self::State<'a>,
+        _config_state: Self::State<'a>,
+        prior_private_state: Self::PrivateState<'a>,
+        _provider_meta_state: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let prior = owned(prior_state);
+        let proposed = owned(proposed_state);
+        let mut replace = Vec::new();
+        if endpoint_changed(&prior.api_url, &proposed.api_url) {
+            replace.push(AttributePath::new("api_url"));
+        }
+
+        // A prior state without a key was just imported: the configured key
+        // must belong to the imported token.
+        let imported_id = match (&prior.api_key, &prior.id) {
+            (Value::Null, Value::Value(id)) => Some(id.to_string()),
+            _ => None,
+        };
+        let planned = self.plan(diags, proposed, imported_id).await?;
+        if planned.id.is_value() && prior.id.is_value() && planned.id != prior.id {
+            // Another token altogether is another integration.
+            replace.push(AttributePath::new("api_key"));
+        }
+        Some((planned, prior_private_state, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior_state: Self::State<'a>,
+        prior_private_state: Self::PrivateState<'a>,
+        _provider_meta_state: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(prior_private_state)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned_state: Self::State<'a>,
+        _config_state: Self::State<'a>,
+        planned_private_state: Self::PrivateState<'a>,
+        _provider_meta_state: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let state = self.apply(diags, owned(planned_state)).await?;
+        Some((state, planned_private_state))
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _prior_state: Self::State<'a>,
+        planned_state: Self::State<'a>,
+        _config_state: Self::State<'a>,
+        planned_private_state: Self::PrivateState<'a>,
+        _provider_meta_state: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let state = self.apply(diags, owned(planned_state)).await?;
+        Some((state, planned_private_state))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        prior_state: Self::State<'a>,
+        _planned_private_state: Self::PrivateState<'a>,
+        _provider_meta_state: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        debug!(
+            token_id = %prior_state.id.as_ref_option().map_or("", |id| id),
+            "forgetting the integration; the Panther token is left as it is"
+        );
+        Some(())
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        if id.trim().is_empty() {
+            diags.add_error(messages::import_id_empty());
+            return None;
+        }
+        let state = IntegrationState {
+            id: Value::Value(Cow::Owned(id)),
+            ..Default::default()
+        };
+        Some((state, ValueEmpty::default()))
+    }
+}
+
+impl IntegrationResource {
+    /// Re-reads the token facts for a refresh.
+    ///
+    /// A token Panther no longer accepts, or may no longer read itself, is
+    /// a warning here and not an error: an error would stop the plan before
+    /// a rotated key in the configuration could be checked. The plan that
+    /// follows runs the checks with the configured key and fails with the
+    /// explanation if the problem is still there.
+    async fn refresh(
+        &self,
+        diags: &mut Diagnostics,
+        state: IntegrationState<'static>,
+    ) -> IntegrationState<'static> {
+        let Some(inputs) = inputs(&mut Diagnostics::default(), &state) else {
+            debug!("integration has no key in state yet (imported); not refreshed");
+            return state;
+        };
+        let options = self.shared.client_options();
+        let Some(client) = new_client(diags, inputs.endpoint, inputs.key, &options, &KEY_ORIGIN)
+        else {
+            return state;
+        };
+
+        match inspect(&client, &inputs.required, &inputs.owners).await {
+            Ok(inspection) => {
+                for warning in drift_warnings(&inspection) {
+                    diags.add_warning(warning);
+                }
+                with_facts(state, &inspection)
+            }
+            Err(err @ (Error::Unauthorized { .. } | Error::Forbidden { .. })) => {
+                diags.add_warning(messages::token_drifted(&err));
+                state
+            }
+            Err(err) => {
+                diags.add_error(token_error(&err));
+                state
+            }
+        }
+    }
+}
+
+/// The resource's schema.
+fn schema() -> Schema {
+    let mut owners = required(
+        "Email addresses of the Panther users who own the integration, at \
+         least one. Each must be an enabled user whose role holds Manage API \
+         Tokens (`OrganizationAPITokenModify`), so that they can rotate the \
+         token.",
+    );
+    owners.attr_type = string_set();
+    let mut key = required(
+        "The integration's dedicated Panther API token. Rotating it is an \
+         in-place update. Terraform state holds it, marked sensitive.",
+    );
+    key.sensitive = true;
+    let mut required_permissions = computed_of(
+        string_set(),
+        "Permission ids the token must hold. Defaults to `UserRead`, \
+         `GeneralSettingsRead` and `OrganizationAPITokenRead` (Read User \
+         Info, Read Panther Settings Info, Read API Token Info).",
+    );
+    required_permissions.constraint = AttributeConstraint::OptionalComputed;
+
+    Schema {
+        version: 1,
+        block: Block {
+            description: Description::markdown(
+                "The integration between Panther and an identity-governance \
+                 system: a Panther API URL, the integration's dedicated token \
+                 and its owners. Create, update and every refresh check that \
+                 Panther accepts the token, that it holds the required \
+                 permissions and that every owner can manage API tokens. \
+                 Destroying it forgets the integration and leaves the token \
+                 in Panther.",
+            ),
+            attributes: map! {
+                "id" => computed("The token's id in Panther."),
+                "api_url" => required(
+                    "Panther API URL (the GraphQL URL the console shows, or \
+                     the REST base). Changing it to another Panther replaces \
+                     the integration.",
+                ),
+                "api_key" => key,
+                "owners" => owners,
+                "required_permissions" => required_permissions,
+                "token_name" => computed("The token's name in Panther."),
+                "token_permissions" => computed_of(
+                    string_set(),
+                    "The permission ids the token holds.",
+                ),
+                "token_expires_at" => computed(
+                    "When the token expires (RFC 3339); null when it never \
+                     does.",
+                ),
+                "panther_version" => computed(
+                    "The Panther version; null when the token cannot read \
+                     it.",
+                ),
+            },
+            ..Default::default()
+        },
+    }
+}
+
+/// The checks `terraform validate` can make without calling Panther.
+fn validate_config(diags: &mut Diagnostics, config: &IntegrationState<'_>) {
+    if let Some(url) = config.api_url.as_ref_option() {
+        if let Err(err) = Endpoint::parse(url) {
+            let path = AttributePath::new("api_url");
+            diags.add_error(messages::invalid_url_at(&err, "`api_url`", path));
+        }
+    }
+    if let Some(key) = config.api_key.as_ref_option() {
+        if key.trim().is_empty() {
+            diags.add_error(messages::blank_key(AttributePath::new("api_key")));
+        }
+    }
+    if let Some(owners) = config.owners.as_ref_option() {
+        validate_owners(diags, owners);
+    }
+    if let Some(permissions) = config.required_permissions.as_ref_option() {
+        for id in permissions.iter().filter_map(|p| p.as_ref_option()) {
+            if !permissions::is_known(id) {
+                diags.add_error(messages::unknown_permission(id));
+            }
+        }
+    }
+}
+
+/// Owners: at least one, each an email, none repeated in another case.
+fn validate_owners(diags: &mut Diagnostics, owners: &BTreeSet<ValueString<'_>>) {
+    if owners.is_empty() {
+        diags.add_error(messages::no_owners());
+    }
+    let mut seen = BTreeSet::new();
+    for email in owners.iter().filter_map(|o| o.as_ref_option()) {
+        if !looks_like_email(email) {
+            diags.add_error(messages::invalid_owner(email));
+        } else if !seen.insert(email.to_lowercase()) {
+            diags.add_error(messages::duplicate_owner(email));
+        }
+    }
+}
+
+/// A plain syntax check: one `@`, something before it, a dotted domain
+/// after it, no white space. Panther is the judge of the rest.
+fn looks_like_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !value.chars().any(char::is_whitespace)
+}
+
+/// The checks' inputs, or `None` while any is unknown.
+///
+/// Values that are known but unusable were reported by `validate`; they
+/// are reported again here (into `diags`) because `validate` cannot see
+/// values that only become known later.
+fn inputs(diags: &mut Diagnostics, state: &IntegrationState<'_>) -> Option<Inputs> {
+    let url = state.api_url.as_ref_option()?;
+    let key = state.api_key.as_ref_option()?;
+    let owners = known_strings(&state.owners)?;
+    let required = known_strings(&state.required_permissions)?;
+
+    let endpoint = match Endpoint::parse(url) {
+        Ok(endpoint) => endpoint,
+        Err(err) => {
+            let path = AttributePath::new("api_url");
+            diags.add_error(messages::invalid_url_at(&err, "`api_url`", path));
+            return None;
+        }
+    };
+    Some(Inputs {
+        endpoint,
+        key: ApiKey::new(key.to_string()),
+        owners,
+        required,
+    })
+}
+
+/// The strings of a set, or `None` if the set or any member is unknown.
+fn known_strings(set: &ValueSet<ValueString<'_>>) -> Option<BTreeSet<String>> {
+    match set {
+        Value::Value(members) => members
+            .iter()
+            .map(|m| m.as_ref_option().map(|s| s.to_string()))
+            .collect(),
+        Value::Null => Some(BTreeSet::new()),
+        Value::Unknown => None,
+    }
+}
+
+/// A set of known strings.
+fn string_values(values: impl IntoIterator<Item = String>) -> ValueSet<ValueString<'static>> {
+    Value::Value(
+        values
+            .into_iter()
+            .map(|v| Value::Value(Cow::Owned(v)))
+            .collect(),
+    )
+}
+
+/// Fills `required_permissions` with the documented three when unset.
+fn with_default_permissions(mut state: IntegrationState<'static>) -> IntegrationState<'static> {
+    if state.required_permissions.is_null() {
+        state.required_permissions =
+            string_values(DEFAULT_PERMISSIONS.iter().map(|p| p.to_string()));
+    }
+    state
+}
+
+/// Marks every computed fact unknown, for a plan that cannot check yet.
+fn unknown_facts(mut state: IntegrationState<'static>) -> IntegrationState<'static> {
+    state.id = Value::Unknown;
+    state.token_name = Value::Unknown;
+    state.token_permissions = Value::Unknown;
+    state.token_expires_at = Value::Unknown;
+    state.panther_version = Value::Unknown;
+    if state.required_permissions.is_null() {
+        state.required_permissions = Value::Unknown;
+    }
+    state
+}
+
+/// Stores what Panther said about the token.
+fn with_facts(
+    mut state: IntegrationState<'static>,
+    inspection: &Inspection,
+) -> IntegrationState<'static> {
+    let token = &inspection.token;
+    let text = |v: &str| Value::Value(Cow::Owned(v.to_owned()));
+    state.id = text(&token.id);
+    state.token_name = text(&token.name);
+    state.token_permissions = string_values(token.permissions.iter().cloned());
+    state.token_expires_at = token.expires_at.as_deref().map(text).unwrap_or(Value::Null);
+    state.panther_version = token
+        .panther_version
+        .as_deref()
+        .map(text)
+        .unwrap_or(Value::Null);
+    state
+}
+
+/// Whether a planned URL points at another Panther than the prior one.
+///
+/// Two spellings of the same Panther (the GraphQL URL and the REST base,
+/// a trailing slash) normalise to the same address and update in place.
+fn endpoint_changed(prior: &ValueString<'_>, proposed: &ValueString<'_>) -> bool {
+    let (Some(prior), Some(proposed)) = (prior.as_ref_option(), proposed.as_ref_option()) else {
+        return false;
+    };
+    match (Endpoint::parse(prior), Endpoint::parse(proposed)) {
+        (Ok(a), Ok(b)) => a.rest_base() != b.rest_base(),
+        _ => prior != proposed,
+    }
+}
+
+/// A failed call made with the integration's token, pointed at the key
+/// or the URL, whichever is the likely cause.
+fn token_error(err: &Error) -> tf_provider::Diagnostic {
+    let path = match err {
+        Error::WrongAddress { .. } | Error::Connection { .. } => "api_url",
+        _ => "api_key",
+    };
+    messages::client_error(err, KEY_ORIGIN, AttributePath::new(path))
+}
+
+/// Each failing owner as "email: reason".
+fn owner_lines(inspection: &Inspection) -> Vec<String> {
+    inspection
+        .owner_problems
+        .iter()
+        .map(|(email, problem)| format!("{email}: {}", problem.describe()))
+        .collect()
+}
+
+/// Warnings for a refresh that found the integration broken.
+fn drift_warnings(inspection: &Inspection) -> Vec<tf_provider::Diagnostic> {
+    let mut warnings = Vec::new();
+    if !inspection.missing_permissions.is_empty() {
+        warnings.push(messages::permissions_drifted(
+            &inspection.missing_permissions,
+        ));
+    }
+    if !inspection.owner_problems.is_empty() {
+        warnings.push(messages::owners_drifted(&owner_lines(inspection)));
+    }
+    warnings
+}
+
+/// Detaches a state from the request buffer it was read from.
+fn owned(state: IntegrationState<'_>) -> IntegrationState<'static> {
+    let text = |v: ValueString<'_>| v.map(|s| Cow::Owned(s.into_owned()));
+    let set =
+        |v: ValueSet<ValueString<'_>>| v.map(|members| members.into_iter().map(text).collect());
+    IntegrationState {
+        id: text(state.id),
+        api_url: text(state.api_url),
+        api_key: text(state.api_key),
+        owners: set(state.owners),
+        required_permissions: set(state.required_permissions),
+        token_name: text(state.token_name),
+        token_permissions: set(state.token_permissions),
+        token_expires_at: text(state.token_expires_at),
+        panther_version: text(state.panther_version),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_syntax_check_accepts_plain_addresses_only() {
+        assert!(looks_like_email("ada@example.com"));
+        assert!(looks_like_email("a.b+c@sub.example.org"));
+        for bad in [
+            "ada",
+            "@example.com",
+            "ada@",
+            "ada@example",
+            "a da@x.io",
+            "a@b@c.io",
+            "ada@.com",
+        ] {
+            assert!(!looks_like_email(bad), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn another_spelling_of_the_same_panther_is_not_a_change() {
+        let graphql = Value::Value(Cow::Borrowed(
+            "https://api.acme.runpanther.net/public/graphql",
+        ));
+        let rest = Value::Value(Cow::Borrowed("https://api.acme.runpanther.net/"));
+        let other = Value::Value(Cow::Borrowed("https://api.other.runpanther.net"));
+
+        assert!(!endpoint_changed(&graphql, &rest));
+        assert!(endpoint_changed(&rest, &other));
+        assert!(!endpoint_changed(&Value::Null, &other));
+    }
+}

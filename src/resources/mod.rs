@@ -1,0 +1,10 @@
+//! The provider's managed resources.
+//!
+//! There is one: [`IntegrationResource`], split into the Terraform
+//! lifecycle ([`integration`]) and the checks it runs against Panther
+//! ([`inspection`]).
+
+pub mod inspection;
+pub mod integration;
+
+pub use integration::IntegrationResource;
