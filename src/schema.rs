@@ -90,6 +90,20 @@ pub fn string_set() -> AttributeType {
     AttributeType::Set(Box::new(AttributeType::String))
 }
 
+/// A list of objects with the given attributes' types.
+///
+/// NOTE: tf-provider 0.2.2 sends nested attribute types with both `type`
+/// and `nested_type` set, which Terraform rejects, so lists of objects are
+/// declared as plain `list(object(...))` types. The per-field descriptions
+/// live on in the docs, which read them from here.
+pub fn object_list(attributes: &HashMap<String, Attribute>) -> AttributeType {
+    let fields = attributes
+        .iter()
+        .map(|(name, attribute)| (name.clone(), attribute.attr_type.clone()))
+        .collect();
+    AttributeType::List(Box::new(AttributeType::Object(fields)))
+}
+
 /// The attributes of a user, as `panther_users` lists them and
 /// `panther_user` shows them at its top level.
 pub fn user_attributes() -> HashMap<String, Attribute> {

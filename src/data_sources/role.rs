@@ -101,8 +101,9 @@ impl DataSource for RoleDataSource {
             ),
             None => {
                 let name = argument(&config.name).unwrap_or_default();
+                let folded = name.to_lowercase();
                 (
-                    roles.iter().find(|r| r.name.eq_ignore_ascii_case(name)),
+                    roles.iter().find(|r| r.name.to_lowercase() == folded),
                     format!("role named \"{name}\""),
                     "name",
                 )

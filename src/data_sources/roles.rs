@@ -4,14 +4,14 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Block, Description, Schema};
+use tf_provider::schema::{Block, Description, Schema};
 use tf_provider::value::{Value, ValueEmpty, ValueList, ValueString};
 use tf_provider::{map, DataSource, Diagnostics};
 
 use super::{argument, reject_empty, report, RoleObject};
 use crate::client::Role;
 use crate::provider::Shared;
-use crate::schema::{computed_of, optional, role_attributes};
+use crate::schema::{computed_of, object_list, optional, role_attributes};
 
 /// The arguments and result of `panther_roles`.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -60,7 +60,7 @@ impl DataSource for RolesDataSource {
                          `UserModify`.",
                     ),
                     "roles" => computed_of(
-                        AttributeType::AttributeList(role_attributes()),
+                        object_list(&role_attributes()),
                         "The matching roles, ordered by name.",
                     ),
                 },

@@ -8,14 +8,14 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Block, Description, Schema};
+use tf_provider::schema::{Block, Description, Schema};
 use tf_provider::value::{Value, ValueBool, ValueEmpty, ValueList, ValueString};
 use tf_provider::{map, DataSource, Diagnostics};
 
 use super::{argument, reject_empty, report, UserObject};
 use crate::client::User;
 use crate::provider::Shared;
-use crate::schema::{computed_of, optional, optional_bool, user_attributes};
+use crate::schema::{computed_of, object_list, optional, optional_bool, user_attributes};
 
 /// The arguments and result of `panther_users`.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -52,13 +52,12 @@ impl DataSource for UsersDataSource {
             block: Block {
                 description: Description::markdown(
                     "Lists Panther users, deactivated ones included, ordered \
-                     by email. Every argument narrows the list; with none, \
+                     by email (letter case ignored). Every argument narrows the list; with none, \
                      every user is listed.",
                 ),
                 attributes: map! {
                     "email" => optional(
-                        "Only the user with this email address (letter case \
-                         ignored).",
+                        "Only the user with exactly this email address.",
                     ),
                     "contains" => optional(
                         "Only users whose given name, family name or email \
@@ -78,7 +77,7 @@ impl DataSource for UsersDataSource {
                          `CONFIRMED`.",
                     ),
                     "users" => computed_of(
-                        AttributeType::AttributeList(user_attributes()),
+                        object_list(&user_attributes()),
                         "The matching users, ordered by email.",
                     ),
                 },
@@ -117,7 +116,7 @@ impl DataSource for UsersDataSource {
 
         let filter = UserFilter::from_state(&config);
         let mut matching: Vec<&User> = users.iter().filter(|user| filter.accepts(user)).collect();
-        matching.sort_by(|a, b| a.email.cmp(&b.email).then(a.id.cmp(&b.id)));
+        matching.sort_by_cached_key(|user| (user.email.to_lowercase(), user.id.clone()));
 
         let users = matching.into_iter().map(UserObject::from).collect();
         Some(UsersState {
@@ -143,7 +142,7 @@ impl UserFilter {
     fn from_state(state: &UsersState<'_>) -> Self {
         let folded = |value| argument(value).map(str::to_lowercase);
         UserFilter {
-            email: folded(&state.email),
+            email: argument(&state.email).map(str::to_owned),
             contains: folded(&state.contains),
             role_id: argument(&state.role_id).map(str::to_owned),
             role_name: folded(&state.role_name),
@@ -155,7 +154,7 @@ impl UserFilter {
     fn accepts(&self, user: &User) -> bool {
         let is =
             |wanted: &Option<String>, actual: &str| wanted.as_deref().is_none_or(|w| w == actual);
-        is(&self.email, &user.email.to_lowercase())
+        is(&self.email, &user.email)
             && is(&self.role_id, &user.role.id)
             && is(&self.role_name, &user.role.name.to_lowercase())
             && is(&self.status, &user.status)
