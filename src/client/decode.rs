@@ -14,6 +14,9 @@ use serde_json::Value;
 use super::error::{Error, Operation};
 use super::models::TimestampError;
 
+/// A decode error that knows the path of the field it failed at.
+type PathError = serde_path_to_error::Error<serde_json::Error>;
+
 /// Parses an answer as JSON.
 pub(crate) fn parse_json(operation: Operation, bytes: &[u8]) -> Result<Value, Error> {
     serde_json::from_slice(bytes).map_err(|err| Error::Decode {
@@ -63,7 +66,7 @@ fn describe_syntax_error(err: &serde_json::Error) -> String {
     }
 }
 
-fn describe_data_error(err: &serde_path_to_error::Error<serde_json::Error>) -> String {
+fn describe_data_error(err: &PathError) -> String {
     let path = err.path().to_string();
     let place = if path == "." {
         "the answer".to_owned()

@@ -20,7 +20,8 @@ const USERS_QUERY: &str = "query ProviderUsers { users { id email \
     givenName familyName enabled status createdAt lastLoggedInAt \
     role { id name permissions } } }";
 
-const VERSION_QUERY: &str = "query ProviderPantherVersion { generalSettings { pantherVersion } }";
+const VERSION_QUERY: &str = "query ProviderPantherVersion { \
+    generalSettings { pantherVersion } }";
 
 /// The message Panther puts in `errors` for a missing permission.
 const ACCESS_DENIED: &str = "access denied";

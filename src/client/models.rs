@@ -15,17 +15,24 @@ pub use super::timestamp::{Timestamp, TimestampError};
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
+    /// Panther's id for the user.
     pub id: String,
+    /// The address the user signs in with.
     pub email: String,
+    /// First name; `None` when empty or null.
     #[serde(default, deserialize_with = "blank_as_none")]
     pub given_name: Option<String>,
+    /// Last name; `None` when empty or null.
     #[serde(default, deserialize_with = "blank_as_none")]
     pub family_name: Option<String>,
+    /// `false` for a deactivated user.
     pub enabled: bool,
     /// An Amazon Cognito status such as `CONFIRMED`; opaque to us.
     #[serde(default, deserialize_with = "null_as_default")]
     pub status: String,
+    /// The user's one role.
     pub role: UserRole,
+    /// When the user was created.
     #[serde(default, deserialize_with = "optional_timestamp")]
     pub created_at: Option<Timestamp>,
     /// `None` when the user never logged in.
@@ -41,8 +48,10 @@ pub struct User {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRole {
+    /// The role's id, or a SAML placeholder that matches no role.
     #[serde(default, deserialize_with = "null_as_default")]
     pub id: String,
+    /// The role's name, which is unique in Panther.
     #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
     /// Only GraphQL can return these; REST leaves them out.
@@ -54,8 +63,11 @@ pub struct UserRole {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Role {
+    /// Panther's id for the role.
     pub id: String,
+    /// The role's unique name; default roles can be renamed.
     pub name: String,
+    /// Permission ids, as Panther lists them.
     #[serde(default, deserialize_with = "null_as_default")]
     pub permissions: Vec<String>,
     /// `ALLOW`, `ALLOW_ALL`, `DENY` or `DENY_ALL`, kept as a string.
@@ -64,8 +76,10 @@ pub struct Role {
     /// Absent or null for the `*_ALL` kinds.
     #[serde(default)]
     pub log_type_access: Option<Vec<String>>,
+    /// When the role was created.
     #[serde(default, deserialize_with = "optional_timestamp")]
     pub created_at: Option<Timestamp>,
+    /// When the role last changed.
     #[serde(default, deserialize_with = "optional_timestamp")]
     pub updated_at: Option<Timestamp>,
 }
@@ -75,8 +89,11 @@ pub struct Role {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiToken {
+    /// Panther's id for the token.
     pub id: String,
+    /// The name given when the token was created.
     pub name: String,
+    /// Permission ids the token holds.
     #[serde(default, deserialize_with = "null_as_default")]
     pub permissions: Vec<String>,
     /// Empty when the token may be used from anywhere.
@@ -86,17 +103,22 @@ pub struct ApiToken {
         deserialize_with = "null_as_default"
     )]
     pub allowed_cidr_blocks: Vec<String>,
+    /// When the token was created.
     #[serde(default, deserialize_with = "optional_timestamp")]
     pub created_at: Option<Timestamp>,
     /// `None` when the token never expires.
     #[serde(default, deserialize_with = "optional_timestamp")]
     pub expires_at: Option<Timestamp>,
+    /// When the token last authenticated a call.
     #[serde(default, deserialize_with = "optional_timestamp")]
     pub last_used_at: Option<Timestamp>,
+    /// When the token's value was last rotated.
     #[serde(default, deserialize_with = "optional_timestamp")]
     pub rotated_at: Option<Timestamp>,
+    /// Who created the token.
     #[serde(default)]
     pub created_by: Option<Actor>,
+    /// Who last changed the token.
     #[serde(default)]
     pub updated_by: Option<Actor>,
 }
@@ -107,8 +129,10 @@ pub struct ApiToken {
 /// `id` rather than on `type`, so both are read as plain strings.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Actor {
+    /// The actor's `id` field, whatever it holds.
     #[serde(default)]
     pub id: Option<String>,
+    /// The actor's `type` field, whatever it holds.
     #[serde(default, rename = "type")]
     pub kind: Option<String>,
 }

@@ -10,9 +10,12 @@
 use std::error::Error as StdError;
 use std::io;
 
-use rustls::CertificateError;
+use rustls::CertificateError as Cert;
 
 use super::error::{tls_reasons, Error, Operation};
+
+/// One link of an error chain.
+type Cause = dyn StdError + 'static;
 
 /// Turns a transport failure into the client's error.
 pub(crate) fn from_reqwest(operation: Operation, err: &reqwest::Error) -> Error {
@@ -47,7 +50,7 @@ pub(crate) fn from_reqwest(operation: Operation, err: &reqwest::Error) -> Error 
 /// A short sentence for a failure to connect.
 fn connect_reason(err: &reqwest::Error) -> String {
     for cause in causes(err) {
-        if let Some(tls) = as_rustls(cause) {
+        if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
             return tls_reason(tls).to_owned();
         }
         if let Some(reason) = cause.downcast_ref::<io::Error>().and_then(io_reason) {
@@ -62,7 +65,7 @@ fn connect_reason(err: &reqwest::Error) -> String {
 
 /// The error and everything it wraps, outermost first. `io::Error` hides
 /// its payload from `source()`, so the payload is added by hand.
-fn causes<'a>(err: &'a (dyn StdError + 'static)) -> Vec<&'a (dyn StdError + 'static)> {
+fn causes(err: &Cause) -> Vec<&Cause> {
     let mut found = Vec::new();
     let mut next = Some(err);
     while let Some(cause) = next {
@@ -70,14 +73,10 @@ fn causes<'a>(err: &'a (dyn StdError + 'static)) -> Vec<&'a (dyn StdError + 'sta
         let payload = cause
             .downcast_ref::<io::Error>()
             .and_then(|io| io.get_ref())
-            .map(|inner| inner as &(dyn StdError + 'static));
+            .map(|inner| inner as &Cause);
         next = payload.or_else(|| cause.source());
     }
     found
-}
-
-fn as_rustls<'a>(cause: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
-    cause.downcast_ref::<rustls::Error>()
 }
 
 fn tls_reason(err: &rustls::Error) -> &'static str {
@@ -85,13 +84,11 @@ fn tls_reason(err: &rustls::Error) -> &'static str {
         return tls_reasons::HANDSHAKE;
     };
     match cert {
-        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-            tls_reasons::WRONG_NAME
-        }
-        CertificateError::Expired
-        | CertificateError::ExpiredContext { .. }
-        | CertificateError::NotValidYet
-        | CertificateError::NotValidYetContext { .. } => tls_reasons::EXPIRED,
+        Cert::NotValidForName | Cert::NotValidForNameContext { .. } => tls_reasons::WRONG_NAME,
+        Cert::Expired
+        | Cert::ExpiredContext { .. }
+        | Cert::NotValidYet
+        | Cert::NotValidYetContext { .. } => tls_reasons::EXPIRED,
         _ => tls_reasons::UNTRUSTED,
     }
 }
