@@ -399,7 +399,7 @@ fn destroy_forgets_the_integration_and_leaves_the_token_working() {
     }
     let token = emulator.control("GET", "/tokens/integration", Value::Null);
     assert_eq!(token["value"], key.as_str());
-    assert_eq!(state_of_is_empty(&workspace), true);
+    assert!(state_of_is_empty(&workspace));
 }
 
 /// Whether the state holds no resources.
