@@ -67,7 +67,10 @@ fn relay(reader: io::PipeReader, mut stdout: fs::File, mode: Mode) {
         match parse_handshake(&line) {
             Some(addr) if !handshake_seen => {
                 handshake_seen = true;
-                disable_nagle(addr);
+                // The benchmark's `keep-nagle` build measures the stall.
+                if cfg!(not(feature = "keep-nagle")) {
+                    disable_nagle(addr);
+                }
                 let out = match &mode {
                     Mode::Plugin => line,
                     Mode::Debug { provider_address } => {
