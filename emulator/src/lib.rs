@@ -32,7 +32,7 @@ mod random;
 mod rest;
 mod server;
 pub mod state;
-mod store;
+pub mod store;
 mod timefmt;
 
 pub use counters::Counters;
