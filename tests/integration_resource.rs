@@ -485,3 +485,22 @@ fn bad_input_fails_validate_at_the_attribute() {
     assert!(text.contains("Invalid Panther API URL"), "{text}");
     assert!(text.contains("Empty Panther API Key"), "{text}");
 }
+
+#[test]
+fn a_plan_refreshes_and_checks_the_integration_with_one_round_of_calls() {
+    let emulator = Emulator::start();
+    let key = emulator.token("integration");
+    let workspace = Workspace::new(&integration(emulator.url(), &key, &[ALICE, KAI], ""));
+    workspace.apply();
+    emulator.reset_counters();
+
+    workspace.assert_no_changes();
+
+    // Refresh and plan share one inspection: the token, the roles, one
+    // lookup per owner and the version, each read once.
+    let counters = emulator.counters();
+    assert_eq!(emulator.count("GET /api-tokens/{id}"), 1, "{counters}");
+    assert_eq!(emulator.count("GET /roles"), 1, "{counters}");
+    assert_eq!(emulator.count("GET /users"), 2, "{counters}");
+    assert_eq!(emulator.count("graphql generalSettings"), 1, "{counters}");
+}

@@ -7,13 +7,16 @@
 //! [`Inspection`] of what Panther says and a list of [`Problem`]s, and the
 //! resource decides whether a problem fails the plan or warns.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasher, RandomState};
+use std::sync::{Arc, Mutex};
 
 use futures::future::join_all;
+use tokio::sync::OnceCell;
 use tracing::debug;
 
 use crate::catalog::role_of;
-use crate::client::{ApiToken, Error, PantherClient, Role};
+use crate::client::{ApiKey, ApiToken, Error, PantherClient, Role};
 use crate::messages::permission_name;
 
 /// The permission an owner's role needs: Manage API Tokens.
@@ -81,6 +84,61 @@ impl Inspection {
     /// Whether every check passed.
     pub fn passed(&self) -> bool {
         self.missing_permissions.is_empty() && self.owner_problems.is_empty()
+    }
+}
+
+/// The outcome of one inspection, shared by every caller that asks for it.
+pub type Outcome = Result<Inspection, Arc<Error>>;
+
+/// Inspections this provider process has made, by their inputs.
+///
+/// A `terraform plan` refreshes the integration and then plans it in the
+/// same process, with the same URL, key, owners and permissions in the
+/// usual case; the second inspection would repeat every request of the
+/// first a few milliseconds later. Inputs are remembered by a keyed hash,
+/// so the map never holds the key itself.
+#[derive(Debug, Default)]
+pub struct Inspections {
+    hasher: RandomState,
+    done: Mutex<HashMap<u64, Arc<OnceCell<Outcome>>>>,
+}
+
+impl Inspections {
+    /// The inspection for these inputs, made now or earlier in the process.
+    pub async fn get(
+        &self,
+        client: &PantherClient,
+        key: &ApiKey,
+        required: &BTreeSet<String>,
+        owners: &BTreeSet<String>,
+    ) -> Outcome {
+        let fingerprint = self.hasher.hash_one((
+            client.endpoint().rest_base().as_str(),
+            key.expose_secret(),
+            required,
+            owners,
+        ));
+        // NOTE: the lock is held only to find the cell, never across an
+        // await, and nothing in that span can panic.
+        let cell = self
+            .done
+            .lock()
+            .expect("lock")
+            .entry(fingerprint)
+            .or_default()
+            .clone();
+
+        let mut fresh = false;
+        let outcome = cell
+            .get_or_init(|| async {
+                fresh = true;
+                inspect(client, required, owners).await.map_err(Arc::new)
+            })
+            .await;
+        if !fresh {
+            debug!("integration inspection reused from earlier in this operation");
+        }
+        outcome.clone()
     }
 }
 

@@ -26,7 +26,7 @@ use tf_provider::value::{Value, ValueEmpty, ValueSet, ValueString};
 use tf_provider::{map, AttributePath, Diagnostics, Resource};
 use tracing::debug;
 
-use super::inspection::{inspect, Inspection, DEFAULT_PERMISSIONS};
+use super::inspection::{Inspection, Inspections, Outcome, DEFAULT_PERMISSIONS};
 use crate::client::{permissions, ApiKey, Endpoint, Error};
 use crate::messages;
 use crate::provider::{new_client, Shared};
@@ -63,19 +63,34 @@ struct Inputs {
 /// The `panther_integration` resource.
 pub struct IntegrationResource {
     shared: Arc<Shared>,
+    inspections: Inspections,
 }
 
 impl IntegrationResource {
     /// A resource that takes its HTTP settings from the provider.
     pub fn new(shared: Arc<Shared>) -> Self {
-        IntegrationResource { shared }
+        IntegrationResource {
+            shared,
+            inspections: Inspections::default(),
+        }
+    }
+
+    /// Inspects with the integration's own token, once per set of inputs
+    /// in this process; `None` (with an error) when no client can be made.
+    async fn inspection(&self, diags: &mut Diagnostics, inputs: Inputs) -> Option<Outcome> {
+        let options = self.shared.client_options();
+        let key = inputs.key.clone();
+        let client = new_client(diags, inputs.endpoint, key, &options, &KEY_ORIGIN)?;
+        let outcome = self
+            .inspections
+            .get(&client, &inputs.key, &inputs.required, &inputs.owners)
+            .await;
+        Some(outcome)
     }
 
     /// Runs the checks, reporting every failure; `None` when any failed.
     async fn check(&self, diags: &mut Diagnostics, inputs: Inputs) -> Option<Inspection> {
-        let options = self.shared.client_options();
-        let client = new_client(diags, inputs.endpoint, inputs.key, &options, &KEY_ORIGIN)?;
-        let inspection = match inspect(&client, &inputs.required, &inputs.owners).await {
+        let inspection = match self.inspection(diags, inputs).await? {
             Ok(inspection) => inspection,
             Err(err) => {
                 diags.add_error(token_error(&err));
@@ -293,20 +308,18 @@ impl IntegrationResource {
             debug!("integration has no key in state yet (imported); not refreshed");
             return state;
         };
-        let options = self.shared.client_options();
-        let Some(client) = new_client(diags, inputs.endpoint, inputs.key, &options, &KEY_ORIGIN)
-        else {
+        let Some(outcome) = self.inspection(diags, inputs).await else {
             return state;
         };
 
-        match inspect(&client, &inputs.required, &inputs.owners).await {
+        match outcome {
             Ok(inspection) => {
                 for warning in drift_warnings(&inspection) {
                     diags.add_warning(warning);
                 }
                 with_facts(state, &inspection)
             }
-            Err(err @ (Error::Unauthorized { .. } | Error::Forbidden { .. })) => {
+            Err(err) if matches!(*err, Error::Unauthorized { .. } | Error::Forbidden { .. }) => {
                 diags.add_warning(messages::token_drifted(&err));
                 state
             }
