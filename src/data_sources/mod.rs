@@ -16,11 +16,13 @@ pub use user::UserDataSource;
 pub use users::UsersDataSource;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tf_provider::value::{Value, ValueBool, ValueList, ValueString};
 use tf_provider::{AttributePath, Diagnostics};
 
+use crate::catalog;
 use crate::client::{Error, Role, Timestamp, User};
 use crate::messages;
 use crate::provider::Session;
@@ -140,6 +142,16 @@ fn exactly_one(
     }
     reject_empty(diags, first, first_value);
     reject_empty(diags, second, second_value);
+}
+
+/// The collection a catalog fetch returned, or `None` after reporting why
+/// there is none.
+fn collection<T>(
+    diags: &mut Diagnostics,
+    session: &Session,
+    fetched: catalog::Shared<T>,
+) -> Option<Arc<Vec<T>>> {
+    fetched.map_err(|err| report(diags, session, &err)).ok()
 }
 
 /// Turns a failed read into a diagnostic that names the key's source.

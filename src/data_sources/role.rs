@@ -8,7 +8,7 @@ use tf_provider::schema::{AttributeConstraint, Block, Description, Schema};
 use tf_provider::value::{ValueEmpty, ValueList, ValueString};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
-use super::{argument, exactly_one, report, RoleObject};
+use super::{argument, collection, exactly_one, RoleObject};
 use crate::messages;
 use crate::provider::Shared;
 use crate::schema::role_attributes;
@@ -82,13 +82,7 @@ impl DataSource for RoleDataSource {
         _provider_meta_state: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let session = self.shared.session(diags)?;
-        let roles = match session.catalog.roles().await {
-            Ok(roles) => roles,
-            Err(err) => {
-                report(diags, &session, &err);
-                return None;
-            }
-        };
+        let roles = collection(diags, &session, session.catalog.roles().await)?;
 
         // The role list is one request and shared with every other data
         // source, so a lookup by id or name filters it rather than asking

@@ -8,7 +8,7 @@ use tf_provider::schema::{Block, Description, Schema};
 use tf_provider::value::{Value, ValueEmpty, ValueList, ValueString};
 use tf_provider::{map, DataSource, Diagnostics};
 
-use super::{argument, reject_empty, report, RoleObject};
+use super::{argument, collection, reject_empty, RoleObject};
 use crate::client::Role;
 use crate::provider::Shared;
 use crate::schema::{computed_of, object_list, optional, role_attributes};
@@ -83,13 +83,7 @@ impl DataSource for RolesDataSource {
         _provider_meta_state: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let session = self.shared.session(diags)?;
-        let roles = match session.catalog.roles().await {
-            Ok(roles) => roles,
-            Err(err) => {
-                report(diags, &session, &err);
-                return None;
-            }
-        };
+        let roles = collection(diags, &session, session.catalog.roles().await)?;
 
         let name = argument(&config.name).map(str::to_lowercase);
         let fragment = argument(&config.name_contains).map(str::to_lowercase);

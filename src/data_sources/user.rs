@@ -9,7 +9,7 @@ use tf_provider::schema::{AttributeConstraint, Block, Description, Schema};
 use tf_provider::value::{Value, ValueBool, ValueEmpty, ValueList, ValueString};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
-use super::{argument, exactly_one, report, sorted_texts, UserObject};
+use super::{argument, collection, exactly_one, report, sorted_texts, UserObject};
 use crate::catalog::role_of;
 use crate::client::{Error, User};
 use crate::messages;
@@ -98,13 +98,7 @@ impl DataSource for UserDataSource {
     ) -> Option<Self::State<'a>> {
         let session = self.shared.session(diags)?;
         let user = find_user(diags, &session, &config).await?;
-        let roles = match session.catalog.roles().await {
-            Ok(roles) => roles,
-            Err(err) => {
-                report(diags, &session, &err);
-                return None;
-            }
-        };
+        let roles = collection(diags, &session, session.catalog.roles().await)?;
 
         let role_permissions = match role_of(&user, &roles) {
             Some(role) => sorted_texts(&role.permissions),

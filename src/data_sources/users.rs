@@ -12,7 +12,7 @@ use tf_provider::schema::{Block, Description, Schema};
 use tf_provider::value::{Value, ValueBool, ValueEmpty, ValueList, ValueString};
 use tf_provider::{map, DataSource, Diagnostics};
 
-use super::{argument, reject_empty, report, UserObject};
+use super::{argument, collection, reject_empty, UserObject};
 use crate::client::User;
 use crate::provider::Shared;
 use crate::schema::{computed_of, object_list, optional, optional_bool, user_attributes};
@@ -106,13 +106,7 @@ impl DataSource for UsersDataSource {
         _provider_meta_state: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let session = self.shared.session(diags)?;
-        let users = match session.catalog.users().await {
-            Ok(users) => users,
-            Err(err) => {
-                report(diags, &session, &err);
-                return None;
-            }
-        };
+        let users = collection(diags, &session, session.catalog.users().await)?;
 
         let filter = UserFilter::from_state(&config);
         let mut matching: Vec<&User> = users.iter().filter(|user| filter.accepts(user)).collect();
