@@ -12,11 +12,21 @@ use terraform_provider_panther::{logging, transport};
 /// The address under which Terraform knows this provider.
 const PROVIDER_ADDRESS: &str = "registry.terraform.io/panther-governance/panther";
 
+/// tf-provider appends a captured backtrace to every diagnostic when
+/// `RUST_BACKTRACE` or `RUST_LIB_BACKTRACE` is set, as it often is on a Rust
+/// developer's machine or in CI, burying the message a user needs under a
+/// hundred lines of frames. `RUST_LIB_BACKTRACE=0` stops those captures;
+/// a panic still prints its backtrace as `RUST_BACKTRACE` asks.
+fn keep_backtraces_out_of_diagnostics() {
+    std::env::set_var("RUST_LIB_BACKTRACE", "0");
+}
+
 fn main() -> anyhow::Result<()> {
     let debug = std::env::args().skip(1).any(|arg| arg == "--debug");
 
-    // Both steps touch process-wide state (the environment, fd 1), so they
+    // These steps touch process-wide state (the environment, fd 1), so they
     // run before the runtime starts any thread.
+    keep_backtraces_out_of_diagnostics();
     logging::init();
     let mode = if debug {
         transport::Mode::Debug {

@@ -7,6 +7,7 @@
 
 use tf_provider::{AttributePath, Diagnostic};
 
+use crate::client::error::is_retryable_status;
 use crate::client::{permissions, EndpointError, Error, Operation};
 use crate::credentials::{Source, ENV_API_KEY, ENV_API_TOKEN, ENV_API_URL};
 
@@ -99,11 +100,29 @@ pub fn blank_key(path: AttributePath) -> Diagnostic {
     )
 }
 
-/// A number setting outside the range the provider accepts.
+/// An API key holding a line break or another control character, which no
+/// HTTP header can carry.
+pub fn key_control_characters(path: AttributePath) -> Diagnostic {
+    error(
+        "Invalid Characters in Panther API Key",
+        "The API key holds a line break or another control character, so \
+         it cannot be sent to Panther. Panther tokens are one line of \
+         letters and digits. A key read with file() keeps the file's last \
+         line break: wrap it in trimspace()."
+            .to_owned(),
+        path,
+    )
+}
+
+/// A number setting that is not whole or outside the range the provider
+/// accepts.
 pub fn out_of_range(name: &str, low: i64, high: i64) -> Diagnostic {
     error(
         "Setting Out of Range",
-        format!("`{name}` must be between {low} and {high}."),
+        format!(
+            "`{name}` must be a whole number from {low} to {high}. Set it \
+             within that range, or leave it out to use the default."
+        ),
         AttributePath::new(name.to_owned()),
     )
 }
@@ -115,7 +134,9 @@ pub fn invalid_ca(reason: &str) -> Diagnostic {
         format!(
             "`ca_certificate_pem` must hold one or more PEM certificates \
              (-----BEGIN CERTIFICATE-----). The value given cannot be \
-             used: {reason}."
+             used: {reason}. Give the PEM text of the certificate authority \
+             that signed your Panther's certificate, BEGIN and END lines \
+             included, for example with file(\"ca.pem\")."
         ),
         AttributePath::new("ca_certificate_pem"),
     )
@@ -152,12 +173,7 @@ pub fn client_error(err: &Error, key_source: &str, path: AttributePath) -> Diagn
                  API URL the Panther console shows. {CONSOLE_HINT}"
             ),
         ),
-        Error::Server { .. } => (
-            "Panther API Unavailable",
-            "Panther kept answering with an error after the provider \
-             retried. It is probably a passing outage: try again later."
-                .to_owned(),
-        ),
+        Error::Server { status, .. } => server_failure(*status),
         Error::Timeout { .. } => (
             "Panther API Timed Out",
             "Panther did not answer in time. Try again later, or raise \
@@ -187,6 +203,41 @@ pub fn client_error(err: &Error, key_source: &str, path: AttributePath) -> Diagn
         format!("{advice}\n\nUnderlying error: {err:#}."),
         path,
     )
+}
+
+/// The summary and advice for an error status, by what it says of the
+/// server: overloaded (retried until the budget ran out), failing (a 500
+/// is not retried), or answering in a way the provider does not expect.
+fn server_failure(status: u16) -> (&'static str, String) {
+    match status {
+        429 => (
+            "Panther API Rate Limit Reached",
+            "Panther kept answering that too many requests were made, \
+             after the provider waited and retried. Wait a few minutes and \
+             try again; `max_retries` in the provider block allows more \
+             retries."
+                .to_owned(),
+        ),
+        s if is_retryable_status(s) => (
+            "Panther API Unavailable",
+            "Panther kept answering with an error after the provider \
+             retried. It is probably a passing outage: try again later."
+                .to_owned(),
+        ),
+        500..=599 => (
+            "Panther API Failed",
+            "Panther answered with a server error. Try again later; if it \
+             persists, check Panther's status or contact Panther support."
+                .to_owned(),
+        ),
+        _ => (
+            "Unexpected Panther API Response",
+            "Panther answered with a status the provider does not expect. \
+             If it persists, report it with the provider's debug log \
+             (TF_LOG=debug)."
+                .to_owned(),
+        ),
+    }
 }
 
 /// What to tell a user whose token is refused an operation.
@@ -459,6 +510,22 @@ mod tests {
 
         assert_eq!(diag.summary, "Panther API Token Lacks a Permission");
         assert!(diag.detail.contains("Read User Info (UserRead)"));
+    }
+
+    #[test]
+    fn server_failures_are_told_apart_by_status() {
+        let summary = |status| {
+            let err = Error::Server {
+                operation: Operation::ListRoles,
+                status,
+            };
+            client_error(&err, "the key", AttributePath::root()).summary
+        };
+
+        assert_eq!(summary(429), "Panther API Rate Limit Reached");
+        assert_eq!(summary(503), "Panther API Unavailable");
+        assert_eq!(summary(500), "Panther API Failed");
+        assert_eq!(summary(418), "Unexpected Panther API Response");
     }
 
     #[test]

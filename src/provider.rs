@@ -13,12 +13,12 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{Block, Description, Schema};
-use tf_provider::value::{ValueEmpty, ValueNumber, ValueString};
+use tf_provider::value::{Value, ValueEmpty, ValueString};
 use tf_provider::{map, AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 use tracing::debug;
 
 use crate::catalog::Catalog;
-use crate::client::{ApiKey, ClientOptions, Endpoint, PantherClient};
+use crate::client::{self, ApiKey, ClientOptions, Endpoint, PantherClient};
 use crate::credentials::{self, Configured, Credentials, ProcessEnvironment, Source};
 use crate::data_sources::{RoleDataSource, RolesDataSource, UserDataSource, UsersDataSource};
 use crate::messages;
@@ -34,12 +34,17 @@ const RETRIES_RANGE: (i64, i64) = (0, 10);
 ///
 /// NOTE: no `Debug`: `api_key` is in here, and `Value`'s `Debug` would
 /// print it.
+///
+/// NOTE: the numbers are read as `f64` although only whole ones are valid:
+/// Terraform sends `1.5` as a float, which an integer field would refuse
+/// with a bare serde message and no attribute path. `validate` reports it
+/// at the attribute instead.
 #[derive(Serialize, Deserialize)]
 pub struct ProviderConfig<'a> {
     pub api_url: ValueString<'a>,
     pub api_key: ValueString<'a>,
-    pub request_timeout_seconds: ValueNumber,
-    pub max_retries: ValueNumber,
+    pub request_timeout_seconds: Value<f64>,
+    pub max_retries: Value<f64>,
     pub ca_certificate_pem: ValueString<'a>,
 }
 
@@ -138,9 +143,10 @@ impl Provider for PantherProvider {
                          504 or a connection error, 0 to 10. Defaults to 3.",
                     ),
                     "ca_certificate_pem" => optional(
-                        "PEM certificate authority to trust in addition to \
-                         the public ones, for a self-hosted Panther behind a \
-                         private CA.",
+                        "PEM text of a certificate authority to trust in \
+                         addition to the public ones, for a self-hosted \
+                         Panther behind a private CA. Read a file with \
+                         `file(\"ca.pem\")`.",
                     ),
                 },
                 ..Default::default()
@@ -156,8 +162,11 @@ impl Provider for PantherProvider {
             }
         }
         if let Some(key) = config.api_key.as_ref_option() {
-            if key.trim().is_empty() {
-                diags.add_error(messages::blank_key(AttributePath::new("api_key")));
+            check_key(diags, key);
+        }
+        if let Some(pem) = config.ca_certificate_pem.as_ref_option() {
+            if let Err(reason) = client::check_ca_certificate(pem) {
+                diags.add_error(messages::invalid_ca(&reason));
             }
         }
         check_range(
@@ -226,23 +235,42 @@ fn configured(value: &ValueString<'_>) -> Configured<String> {
     }
 }
 
-/// Reports a number outside `(low, high)`.
-fn check_range(diags: &mut Diagnostics, name: &str, value: &ValueNumber, (low, high): (i64, i64)) {
+/// Reports a key that is blank or that cannot be sent in a header, at the
+/// `api_key` attribute of the provider or the resource.
+pub fn check_key(diags: &mut Diagnostics, key: &str) {
+    let path = AttributePath::new("api_key");
+    if key.trim().is_empty() {
+        diags.add_error(messages::blank_key(path));
+    } else if key.chars().any(char::is_control) {
+        diags.add_error(messages::key_control_characters(path));
+    }
+}
+
+/// Reports a number that is not whole or lies outside `(low, high)`.
+fn check_range(diags: &mut Diagnostics, name: &str, value: &Value<f64>, (low, high): (i64, i64)) {
     if let Some(&n) = value.as_ref_option() {
-        if n < low || n > high {
+        if n.fract() != 0.0 || n < low as f64 || n > high as f64 {
             diags.add_error(messages::out_of_range(name, low, high));
         }
     }
+}
+
+/// A number setting as a whole number within `(low, high)`.
+///
+/// `validate` has refused anything else; the clamp only keeps a value that
+/// reached here some other way from wrapping around.
+fn whole(value: f64, (low, high): (i64, i64)) -> u64 {
+    value.clamp(low as f64, high as f64) as u64
 }
 
 /// The HTTP settings from the provider block, defaults where unset.
 fn client_options(config: &ProviderConfig<'_>) -> ClientOptions {
     let mut options = ClientOptions::default();
     if let Some(&seconds) = config.request_timeout_seconds.as_ref_option() {
-        options.request_timeout = Duration::from_secs(seconds.max(1) as u64);
+        options.request_timeout = Duration::from_secs(whole(seconds, TIMEOUT_RANGE));
     }
     if let Some(&retries) = config.max_retries.as_ref_option() {
-        options.max_attempts = retries.clamp(0, RETRIES_RANGE.1) as u32 + 1;
+        options.max_attempts = whole(retries, RETRIES_RANGE) as u32 + 1;
     }
     options.ca_certificate_pem = config
         .ca_certificate_pem

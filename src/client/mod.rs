@@ -132,6 +132,21 @@ impl fmt::Debug for PantherClient {
     }
 }
 
+/// Checks a custom certificate authority as [`PantherClient::new`] will
+/// use it, so that `terraform validate` can report a bad one; the error is
+/// the reason it cannot be used.
+pub fn check_ca_certificate(pem: &str) -> Result<(), String> {
+    let options = ClientOptions {
+        ca_certificate_pem: Some(pem.to_owned()),
+        ..ClientOptions::default()
+    };
+    match build_http_client(&options) {
+        Ok(_) => Ok(()),
+        Err(Error::Setup { reason }) => Err(reason),
+        Err(other) => Err(other.to_string()),
+    }
+}
+
 fn build_http_client(options: &ClientOptions) -> Result<reqwest::Client, Error> {
     // NOTE: redirects are refused, not followed: reqwest would carry the
     // X-API-Key header to wherever a redirect points, and Panther's API
@@ -148,8 +163,8 @@ fn build_http_client(options: &ClientOptions) -> Result<reqwest::Client, Error> 
         }
     }
     builder.build().map_err(|_| Error::Setup {
-        reason: "the HTTP client could not be built; check the CA \
-                 certificate"
+        reason: "the HTTP client could not be built; a block of the CA \
+                 certificate may be damaged or not be a certificate"
             .to_owned(),
     })
 }

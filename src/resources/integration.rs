@@ -29,7 +29,7 @@ use tracing::debug;
 use super::inspection::{Inspection, Inspections, Outcome, DEFAULT_PERMISSIONS};
 use crate::client::{permissions, ApiKey, Endpoint, Error};
 use crate::messages;
-use crate::provider::{new_client, Shared};
+use crate::provider::{check_key, new_client, Shared};
 use crate::schema::{computed, computed_of, required, string_set};
 
 /// Where the integration's key comes from, as messages name it.
@@ -403,9 +403,7 @@ fn validate_config(diags: &mut Diagnostics, config: &IntegrationState<'_>) {
         }
     }
     if let Some(key) = config.api_key.as_ref_option() {
-        if key.trim().is_empty() {
-            diags.add_error(messages::blank_key(AttributePath::new("api_key")));
-        }
+        check_key(diags, key);
     }
     if let Some(owners) = config.owners.as_ref_option() {
         validate_owners(diags, owners);

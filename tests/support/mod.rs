@@ -303,3 +303,52 @@ pub fn provider_block(emulator: &Emulator, token: &str) -> String {
         emulator.token(token)
     )
 }
+
+/// One diagnostic from `terraform validate -json` or `terraform plan -json`.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: String,
+    pub summary: String,
+    pub detail: String,
+    /// The source lines Terraform quotes, when it points at the source.
+    pub code: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn is_error(&self) -> bool {
+        self.severity == "error"
+    }
+
+    /// Whether Terraform quotes `line` as the place of the problem.
+    pub fn quotes(&self, line: &str) -> bool {
+        self.code
+            .as_deref()
+            .is_some_and(|code| code.lines().any(|l| l == line))
+    }
+
+    fn from_json(value: &Value) -> Diagnostic {
+        let text = |field: &str| value[field].as_str().unwrap_or_default().to_owned();
+        Diagnostic {
+            severity: text("severity"),
+            summary: text("summary"),
+            detail: text("detail"),
+            code: value["snippet"]["code"].as_str().map(str::to_owned),
+        }
+    }
+}
+
+/// The diagnostics in the stdout of a `-json` command: one document with a
+/// `diagnostics` array (validate), or one JSON message a line (plan, apply).
+pub fn diagnostics(stdout: &str) -> Vec<Diagnostic> {
+    if let Ok(document) = serde_json::from_str::<Value>(stdout) {
+        if let Some(list) = document["diagnostics"].as_array() {
+            return list.iter().map(Diagnostic::from_json).collect();
+        }
+    }
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|message| message["type"] == "diagnostic")
+        .map(|message| Diagnostic::from_json(&message["diagnostic"]))
+        .collect()
+}
