@@ -352,3 +352,86 @@ pub fn diagnostics(stdout: &str) -> Vec<Diagnostic> {
         .map(|message| Diagnostic::from_json(&message["diagnostic"]))
         .collect()
 }
+
+/// Variables that would steer a Terraform command away from the test's
+/// own setup if the developer's shell happened to set them.
+const FOREIGN_ENV: [&str; 8] = [
+    "TF_LOG",
+    "TF_LOG_PROVIDER",
+    "TF_LOG_PATH",
+    "TF_PLUGIN_CACHE_DIR",
+    "PLUGIN_LOG_FILE",
+    "PANTHER_API_URL",
+    "PANTHER_API_KEY",
+    "PANTHER_API_TOKEN",
+];
+
+/// A `provider_installation` block that runs the provider under test from
+/// its build directory.
+pub fn dev_overrides_config() -> String {
+    format!(
+        "provider_installation {{\n  dev_overrides {{\n    \"{SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+        provider_dir().display()
+    )
+}
+
+impl Workspace {
+    /// An empty directory with the given CLI configuration.
+    pub fn with_cli_config(cli_config: &str) -> Workspace {
+        let dir = tempfile::tempdir().expect("temp dir");
+        fs::write(dir.path().join("terraformrc"), cli_config).unwrap();
+        Workspace {
+            dir,
+            env: Vec::new(),
+        }
+    }
+
+    /// A copy of the files of `example` (not its subdirectories), using
+    /// the provider under test through `dev_overrides`.
+    pub fn from_example(example: &Path) -> Workspace {
+        Workspace::from_example_with(example, &dev_overrides_config())
+    }
+
+    /// A copy of the files of `example`, with the given CLI configuration.
+    pub fn from_example_with(example: &Path, cli_config: &str) -> Workspace {
+        let workspace = Workspace::with_cli_config(cli_config);
+        for entry in fs::read_dir(example).expect("example directory") {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                fs::copy(&path, workspace.path().join(path.file_name().unwrap())).unwrap();
+            }
+        }
+        workspace
+    }
+
+    /// Runs `terraform ARGS` exactly as given: unlike [`Workspace::run`],
+    /// it inserts no `-no-color`, which would split a two-word command
+    /// such as `providers schema` (`NO_COLOR` is set all the same).
+    pub fn run_exact(&self, args: &[&str]) -> Run {
+        let mut command = Command::new(terraform_binary());
+        command
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("TF_CLI_CONFIG_FILE", self.dir.path().join("terraformrc"))
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("NO_COLOR", "1");
+        for name in FOREIGN_ENV {
+            command.env_remove(name);
+        }
+        for (name, value) in &self.env {
+            command.env(name, value);
+        }
+        let output = command.output().expect("terraform runs");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// The repository's root directory.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
