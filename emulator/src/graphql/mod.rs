@@ -11,6 +11,7 @@
 
 mod types;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::{Context, EmptyMutation, EmptySubscription, Object, Schema, ID};
@@ -65,10 +66,9 @@ impl Query {
     async fn users(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<UserObject>> {
         let state = authorize(ctx, "users", USER_READ)?;
         let store = state.store();
-        store
-            .users()
-            .map(|user| user_object(&store, user))
-            .collect()
+        let mut roles = RoleCache::default();
+        let users = store.users();
+        users.map(|user| roles.user_object(&store, user)).collect()
     }
 
     /// The user with this id.
@@ -78,7 +78,7 @@ impl Query {
         let user = store
             .user(&id)
             .ok_or_else(|| not_found("user with id", &id))?;
-        user_object(&store, user)
+        RoleCache::default().user_object(&store, user)
     }
 
     /// The user with this email address, ignoring case.
@@ -92,7 +92,7 @@ impl Query {
         let user = store
             .user_by_email(&email)
             .ok_or_else(|| not_found("user with email", &email))?;
-        user_object(&store, user)
+        RoleCache::default().user_object(&store, user)
     }
 
     /// Roles sorted by name, optionally filtered.
@@ -112,7 +112,7 @@ impl Query {
                 let name = role.name.to_lowercase();
                 needle.as_deref().is_none_or(|needle| name.contains(needle))
             })
-            .map(|role| RoleObject(role.clone()))
+            .map(|role| RoleObject(Arc::new(role.clone())))
             .collect();
         roles.sort_by_cached_key(|role| (role.0.name.to_lowercase(), role.0.id.clone()));
         if input.sort_dir == Some(SortDirEnum::Descending) {
@@ -128,7 +128,7 @@ impl Query {
         let role = store
             .role(&id)
             .ok_or_else(|| not_found("role with id", &id))?;
-        Ok(RoleObject(role.clone()))
+        Ok(RoleObject(Arc::new(role.clone())))
     }
 
     /// The role with this name, ignoring case.
@@ -142,7 +142,7 @@ impl Query {
         let role = store
             .role_by_name(&name)
             .ok_or_else(|| not_found("role named", &name))?;
-        Ok(RoleObject(role.clone()))
+        Ok(RoleObject(Arc::new(role.clone())))
     }
 
     /// Settings of the Panther instance.
@@ -171,17 +171,28 @@ fn authorize<'a>(
     Ok(state)
 }
 
-/// A user with its role resolved by id, or by name for SAML-style ids.
-fn user_object(store: &Store, user: &User) -> async_graphql::Result<UserObject> {
-    // NOTE: the store refuses users whose role cannot be found, so this
-    // error would mean a bug in the emulator, not in the client.
-    let role = store
-        .role_for(&user.role)
-        .ok_or_else(|| format!("the role of user {} cannot be found", user.id))?;
-    Ok(UserObject {
-        user: user.clone(),
-        role: RoleObject(role.clone()),
-    })
+/// Roles copied out of the store during one query, so that the users
+/// who share a role share one copy of it.
+#[derive(Default)]
+struct RoleCache(HashMap<String, RoleObject>);
+
+impl RoleCache {
+    /// A user with its role found by id, or by name for SAML-style ids.
+    fn user_object(&mut self, store: &Store, user: &User) -> async_graphql::Result<UserObject> {
+        // NOTE: the store refuses users whose role cannot be found, so
+        // this error would mean a bug in the emulator, not in the client.
+        let role = store
+            .role_for(&user.role)
+            .ok_or_else(|| format!("the role of user {} cannot be found", user.id))?;
+        if !self.0.contains_key(&role.id) {
+            let object = RoleObject(Arc::new(role.clone()));
+            self.0.insert(role.id.clone(), object);
+        }
+        Ok(UserObject {
+            user: user.clone(),
+            role: self.0[&role.id].clone(),
+        })
+    }
 }
 
 fn not_found(what: &str, value: &str) -> async_graphql::Error {

@@ -4,6 +4,8 @@
 //! Only what identity governance reads is here. A test compares this
 //! schema's SDL with Panther's file, so a rename here fails the build.
 
+use std::sync::Arc;
+
 use async_graphql::{
     Enum, InputObject, InputValueError, InputValueResult, Object, Scalar, ScalarType, SimpleObject,
     Value, ID,
@@ -150,8 +152,10 @@ pub struct GeneralSettingsConfig {
     pub panther_version: Option<String>,
 }
 
-/// A role, as GraphQL answers it.
-pub struct RoleObject(pub Role);
+/// A role, as GraphQL answers it; shared, since thousands of users may
+/// hold the same role in one answer.
+#[derive(Clone)]
+pub struct RoleObject(pub Arc<Role>);
 
 #[Object(name = "Role")]
 impl RoleObject {
