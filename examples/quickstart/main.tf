@@ -77,9 +77,10 @@ locals {
   }
 }
 
-# A failed check is a warning: plan and apply go on. Run
-# `terraform plan -detailed-exitcode` in a pipeline and treat the warning
-# as a failure there if an unexpected admin must stop a change.
+# A failed check is a warning: plan and apply go on. For an error that
+# stops the pipeline instead, write the same condition as a
+# `lifecycle { postcondition }` of data.panther_users.active, reading the
+# users from `self.users`.
 check "no_unexpected_admins" {
   assert {
     condition = length(local.unexpected_admins) == 0
