@@ -38,6 +38,8 @@ pub(crate) fn from_reqwest(operation: Operation, err: &reqwest::Error) -> Error 
     }
     let reason = if err.is_body() || err.is_decode() {
         "the connection broke before the whole answer arrived"
+    } else if closed_before_answer(err) {
+        "the server closed the connection without answering"
     } else {
         "the request could not be completed"
     };
@@ -61,6 +63,15 @@ fn connect_reason(err: &reqwest::Error) -> String {
         }
     }
     "the connection could not be made".to_owned()
+}
+
+/// Whether the server hung up after the request was sent, before any
+/// answer: hyper names it only in its message, which has read the same
+/// since hyper 0.14.
+fn closed_before_answer(err: &reqwest::Error) -> bool {
+    causes(err)
+        .iter()
+        .any(|cause| cause.to_string() == "connection closed before message completed")
 }
 
 /// The error and everything it wraps, outermost first. `io::Error` hides
