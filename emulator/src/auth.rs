@@ -26,6 +26,7 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Whether the calling token holds a permission.
     pub fn holds(&self, permission: &str) -> bool {
         self.permissions.iter().any(|held| held == permission)
     }

@@ -24,10 +24,12 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A 400 with this message.
     pub fn bad_request(text: impl Into<String>) -> ApiError {
         ApiError::BadRequest(text.into())
     }
 
+    /// A 404 with this message.
     pub fn not_found(text: impl Into<String>) -> ApiError {
         ApiError::NotFound(text.into())
     }

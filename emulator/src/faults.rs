@@ -66,6 +66,7 @@ pub enum RetryAfter {
 }
 
 impl RetryAfter {
+    /// The text of the `Retry-After` header.
     pub fn header_value(&self) -> String {
         match self {
             RetryAfter::Text(text) => text.clone(),
@@ -134,6 +135,7 @@ impl Faults {
         Ok(self.active.len())
     }
 
+    /// Removes every fault and restarts the dice.
     pub fn clear(&mut self) {
         *self = Faults::default();
     }

@@ -40,10 +40,12 @@ impl EmulatorState {
         lock(&self.store)
     }
 
+    /// The faults in force; hold the guard briefly.
     pub fn faults(&self) -> MutexGuard<'_, Faults> {
         lock(&self.faults)
     }
 
+    /// The live counters; hold the guard briefly.
     pub fn counters(&self) -> MutexGuard<'_, Counters> {
         lock(&self.counters)
     }
@@ -53,14 +55,17 @@ impl EmulatorState {
         self.counters().clone()
     }
 
+    /// The body style of REST 403 answers.
     pub fn forbidden_style(&self) -> ForbiddenStyle {
         self.options.forbidden_style
     }
 
+    /// The latency added to every API request now.
     pub fn latency_ms(&self) -> u64 {
         self.latency_ms.load(Ordering::Relaxed)
     }
 
+    /// Changes the latency for the requests that follow.
     pub fn set_latency_ms(&self, ms: u64) {
         self.latency_ms.store(ms, Ordering::Relaxed);
     }

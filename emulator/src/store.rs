@@ -81,6 +81,7 @@ impl Store {
         self.roles.values()
     }
 
+    /// The role with this id.
     pub fn role(&self, id: &str) -> Option<&Role> {
         self.roles.get(id)
     }
@@ -189,6 +190,7 @@ impl Store {
         self.users.range((start, Bound::Unbounded))
     }
 
+    /// The user with this id.
     pub fn user(&self, id: &str) -> Option<&User> {
         self.user_keys.get(id).and_then(|key| self.users.get(key))
     }
@@ -230,6 +232,7 @@ impl Store {
         Ok(())
     }
 
+    /// Removes a user; `None` when no user has the id.
     pub fn remove_user(&mut self, id: &str) -> Option<User> {
         let key = self.user_keys.remove(id)?;
         let user = self.users.remove(&key)?;
@@ -285,10 +288,12 @@ impl Store {
         self.tokens.values()
     }
 
+    /// The token with this id.
     pub fn token(&self, id: &str) -> Option<&Token> {
         self.tokens.get(id)
     }
 
+    /// The token with this id, for changes that keep its id and value.
     pub fn token_mut(&mut self, id: &str) -> Option<&mut Token> {
         self.tokens.get_mut(id)
     }
@@ -320,6 +325,7 @@ impl Store {
         Ok(())
     }
 
+    /// Removes a token; `None` when no token has the id.
     pub fn remove_token(&mut self, id: &str) -> Option<Token> {
         self.tokens.remove(id)
     }
