@@ -65,6 +65,10 @@ impl Drop for RunningEmulator {
 }
 
 /// Starts an emulator on 127.0.0.1 and returns once it accepts requests.
+///
+/// The server runs as tasks on the caller's tokio runtime, so that runtime
+/// must keep running (a multi-thread runtime, or the test's own) while
+/// clients talk to it.
 pub async fn spawn(options: Options) -> anyhow::Result<RunningEmulator> {
     let port = options.port;
     let state = Arc::new(EmulatorState::new(options).context("loading the fixture")?);
