@@ -108,7 +108,7 @@ fn each_user_filter_narrows_the_list() {
     let admin_role = fixture_role(emulator.fixture(), "Admin")["id"].clone();
     let workspace = Workspace::new(&format!(
         r#"{provider}
-data "panther_users" "by_email" {{ email = "chen.wei@example.com" }}
+data "panther_users" "by_email" {{ email = "jonas.berg@example.com" }}
 data "panther_users" "by_contains" {{ contains = "BERG" }}
 data "panther_users" "by_role_id" {{ role_id = {admin_role} }}
 data "panther_users" "by_role_name" {{ role_name = "analyst" }}
@@ -142,7 +142,7 @@ output "nobody" {{ value = data.panther_users.nobody.users }}
     let cases = [
         (
             "by_email",
-            expected_users(fixture, |u| u["email"] == "chen.wei@example.com"),
+            expected_users(fixture, |u| u["email"] == "Jonas.Berg@Example.com"),
         ),
         (
             "by_contains",

@@ -57,7 +57,8 @@ impl DataSource for UsersDataSource {
                 ),
                 attributes: map! {
                     "email" => optional(
-                        "Only the user with exactly this email address.",
+                        "Only the user with this email address (the whole address, letter \
+                         case ignored).",
                     ),
                     "contains" => optional(
                         "Only users whose given name, family name or email \
@@ -136,7 +137,7 @@ impl UserFilter {
     fn from_state(state: &UsersState<'_>) -> Self {
         let folded = |value| argument(value).map(str::to_lowercase);
         UserFilter {
-            email: argument(&state.email).map(str::to_owned),
+            email: folded(&state.email),
             contains: folded(&state.contains),
             role_id: argument(&state.role_id).map(str::to_owned),
             role_name: folded(&state.role_name),
@@ -148,7 +149,7 @@ impl UserFilter {
     fn accepts(&self, user: &User) -> bool {
         let is =
             |wanted: &Option<String>, actual: &str| wanted.as_deref().is_none_or(|w| w == actual);
-        is(&self.email, &user.email)
+        is(&self.email, &user.email.to_lowercase())
             && is(&self.role_id, &user.role.id)
             && is(&self.role_name, &user.role.name.to_lowercase())
             && is(&self.status, &user.status)
