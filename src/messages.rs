@@ -380,6 +380,22 @@ pub fn owners_drifted(lines: &[String]) -> Diagnostic {
     )
 }
 
+/// How to destroy an integration whose checks fail, which a plain
+/// `terraform destroy` cannot: it plans the configuration first and stops
+/// on the same errors.
+pub fn destroy_despite_failed_checks() -> Diagnostic {
+    error(
+        "Destroying the Integration Needs -refresh=false",
+        "`terraform destroy` plans the configuration once before it \
+         destroys, so the errors of this plan stop a destroy too. To \
+         destroy the integration all the same, run terraform destroy \
+         -refresh=false: it forgets the integration without checking it and \
+         leaves the token in Panther as it is."
+            .to_owned(),
+        AttributePath::root(),
+    )
+}
+
 /// An imported id that is not the configured key's token.
 pub fn imported_token_mismatch(imported: &str, actual: &str) -> Diagnostic {
     error(

@@ -507,3 +507,30 @@ fn a_fault_during_plan_points_at_the_integration_and_creates_nothing() {
     );
     assert!(state_list(&workspace).is_empty());
 }
+
+#[test]
+fn a_destroy_stopped_by_a_revoked_token_says_how_to_go_on() {
+    let emulator = Emulator::start();
+    let workspace = Workspace::new(&integration_config(emulator.url(), &[ALICE]))
+        .env("TF_VAR_key", &emulator.token("integration"));
+    workspace.apply();
+    emulator.control("POST", "/tokens/integration/revoke", Value::Null);
+
+    // `terraform destroy` plans the configuration first, and the checks
+    // fail with the revoked key.
+    let run = workspace.run(&["destroy", "-auto-approve", "-input=false"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert_no_crash(&run, "destroy with a revoked token");
+    let text = run.text();
+    assert!(text.contains("Panther API Key Rejected"), "{text}");
+    assert!(
+        text.contains("Destroying the Integration Needs -refresh=false"),
+        "{text}"
+    );
+    assert_eq!(state_list(&workspace), ["panther_integration.this"]);
+
+    // The way out the warning gives.
+    let run = workspace.run(&["destroy", "-auto-approve", "-input=false", "-refresh=false"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(state_list(&workspace).is_empty());
+}

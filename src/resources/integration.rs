@@ -217,7 +217,12 @@ impl Resource for IntegrationResource {
             (Value::Null, Value::Value(id)) => Some(id.to_string()),
             _ => None,
         };
-        let planned = self.plan(diags, proposed, imported_id).await?;
+        let Some(planned) = self.plan(diags, proposed, imported_id).await else {
+            // `terraform destroy` plans the configuration once before it
+            // destroys, so these errors would stop it too.
+            diags.add_warning(messages::destroy_despite_failed_checks());
+            return None;
+        };
         if planned.id.is_value() && prior.id.is_value() && planned.id != prior.id {
             // Another token altogether is another integration.
             replace.push(AttributePath::new("api_key"));
