@@ -54,7 +54,8 @@ fn workspace_for(dir: &Path) -> Workspace {
     });
     if !declares {
         let requirement = format!(
-            "terraform {{\n  required_providers {{\n    panther = {{ source = \"{SOURCE}\" }}\n  }}\n}}\n"
+            "terraform {{\n  required_providers {{\n    \
+             panther = {{ source = \"{SOURCE}\" }}\n  }}\n}}\n"
         );
         fs::write(workspace.path().join("zz_provider.tf"), requirement).unwrap();
     }
