@@ -2,9 +2,9 @@
 //!
 //! Terraform's plugin host reads a provider's stderr and treats each JSON
 //! line with `@level`, `@message` and `@timestamp` as a structured log
-//! entry, filtered by `TF_LOG` / `TF_LOG_PROVIDER`. The same lines go to
-//! the file named by `PLUGIN_LOG_FILE` when it is set. Nothing is written
-//! to stdout, which carries the plugin handshake.
+//! entry, filtered by `TF_LOG` / `TF_LOG_PROVIDER`. The same lines are
+//! appended to the file named by `PLUGIN_LOG_FILE` when it is set. Nothing
+//! is written to stdout, which carries the plugin handshake.
 //!
 //! NOTE: tf-provider installs its own global subscriber when it finds
 //! `PLUGIN_LOG_FILE`, and a second global subscriber would abort the
@@ -12,7 +12,7 @@
 //! the environment before the server starts.
 
 use std::fmt;
-use std::fs::File;
+use std::fs::OpenOptions;
 use std::io;
 use std::sync::Mutex;
 
@@ -44,7 +44,14 @@ pub fn init() {
         // NOTE: `init` runs from `main` before the runtime or any other
         // thread exists, so nothing reads the environment concurrently.
         std::env::remove_var("PLUGIN_LOG_FILE");
-        let file = File::create(path).ok()?;
+        // NOTE: appended to, not truncated: Terraform starts several
+        // provider processes in one command, and each would otherwise cut
+        // off the log of the ones before it.
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .ok()?;
         Some(
             tracing_subscriber::fmt::layer()
                 .event_format(HclogJson)
@@ -109,12 +116,19 @@ where
         let mut fields = JsonFields(Map::new());
         event.record(&mut fields);
         let mut line = fields.0;
-        let message = line.remove("message").unwrap_or(Value::Null);
+        // NOTE: go-plugin reads `@message` as a string and Terraform itself
+        // panics on anything else, such as the null that an event without
+        // a message (common in dependencies' trace logs) would give.
+        let message = match line.remove("message") {
+            Some(Value::String(text)) => text,
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
         line.insert(
             "@level".into(),
             event.metadata().level().as_str().to_lowercase().into(),
         );
-        line.insert("@message".into(), message);
+        line.insert("@message".into(), message.into());
         line.insert("@module".into(), MODULE.into());
         line.insert("@timestamp".into(), timestamp.into());
         line.insert("target".into(), event.metadata().target().into());
@@ -147,5 +161,54 @@ impl Visit for JsonFields {
 
     fn record_bool(&mut self, field: &Field, value: bool) {
         self.0.insert(field.name().into(), value.into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// A writer that keeps what is written, for reading back.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn an_event_without_a_message_still_has_a_string_message() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .event_format(HclogJson)
+            .with_max_level(Level::TRACE)
+            .with_writer(move || writer.clone())
+            .finish();
+
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::trace!(frame = 7, "");
+            tracing::trace!(frame = 8);
+        });
+
+        let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        for line in lines {
+            assert!(line["@message"].is_string(), "{line}");
+            assert_eq!(line["@level"], "trace");
+        }
     }
 }

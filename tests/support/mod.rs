@@ -435,3 +435,12 @@ impl Workspace {
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+impl Workspace {
+    /// Sets an environment variable for every later command, replacing an
+    /// earlier value.
+    pub fn set_env(&mut self, name: &str, value: &str) {
+        self.env.retain(|(existing, _)| existing != name);
+        self.env.push((name.to_owned(), value.to_owned()));
+    }
+}
