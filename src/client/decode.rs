@@ -154,3 +154,114 @@ mod tests {
         assert!(matches!(err, Error::WrongAddress { .. }));
     }
 }
+
+/// Properties of the decoders over arbitrary bytes and arbitrary JSON, in
+/// a bounded run: they never panic, and no error repeats the answer.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+    use serde_json::{json, Map, Value};
+
+    use super::*;
+    use crate::client::models::{ApiToken, Role, User};
+
+    /// Put in every generated string, so any echo of the answer shows.
+    const MARK: &str = "BODYMARK";
+
+    /// Field names the models read, so generated objects get deep into
+    /// them, and some they ignore.
+    const FIELDS: [&str; 16] = [
+        "id",
+        "email",
+        "givenName",
+        "familyName",
+        "enabled",
+        "status",
+        "role",
+        "name",
+        "permissions",
+        "createdAt",
+        "lastLoggedInAt",
+        "logTypeAccess",
+        "expiresAt",
+        "createdBy",
+        "results",
+        "other",
+    ];
+
+    /// A JSON leaf; strings carry the mark.
+    fn leaf() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>().prop_map(|n| json!(n)),
+            ".{0,8}".prop_map(|s| json!(format!("{s}{MARK}"))),
+            Just(json!("2024-01-01T00:00:00Z")),
+        ]
+    }
+
+    /// Arbitrary JSON shaped like Panther's answers.
+    fn answer() -> impl Strategy<Value = Value> {
+        leaf().prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec((prop::sample::select(FIELDS.to_vec()), inner), 0..8)
+                    .prop_map(|fields| {
+                        let map: Map<String, Value> =
+                            fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+                        Value::Object(map)
+                    }),
+            ]
+        })
+    }
+
+    /// Asserts that an error names neither the mark nor raw serde text.
+    fn clean(result: Result<impl Sized, Error>) -> Result<(), TestCaseError> {
+        if let Err(err) = result {
+            let text = format!("{err:#} {err:?}");
+            prop_assert!(!text.contains(MARK), "the answer leaked: {text}");
+            prop_assert!(!text.contains("invalid type"), "raw serde text: {text}");
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 1000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn any_bytes_parse_or_fail_without_echo(
+            head in prop::collection::vec(any::<u8>(), 0..64),
+            tail in prop::collection::vec(any::<u8>(), 0..64),
+        ) {
+            let mut bytes = head;
+            bytes.extend_from_slice(format!("\"{MARK}").as_bytes());
+            bytes.extend(tail);
+            clean(parse_json(Operation::ListUsers, &bytes))?;
+        }
+
+        #[test]
+        fn any_json_reads_into_models_or_fails_without_echo(value in answer()) {
+            let op = Operation::ListUsers;
+            clean(from_value::<User>(op, value.clone()))?;
+            clean(from_value::<Role>(op, value.clone()))?;
+            clean(from_value::<ApiToken>(op, value.clone()))?;
+            clean(from_value::<Vec<User>>(op, value.clone()))?;
+            clean(expect_field(op, "https://x", &value, "results"))?;
+        }
+
+        #[test]
+        fn a_cut_off_answer_is_reported_by_position_only(
+            users in prop::collection::vec(answer(), 1..4),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let text = json!({ "results": users }).to_string();
+            let bytes = &text.as_bytes()[..cut.index(text.len())];
+            clean(parse_json(Operation::ListUsers, bytes))?;
+        }
+    }
+}

@@ -72,6 +72,16 @@ pub enum EndpointError {
     )]
     QueryOrFragment,
 
+    /// The GraphQL path twice, as a doubled paste leaves it. The REST base
+    /// would itself end in `/public/graphql`, which reads as the GraphQL
+    /// form: the address could not be given back as it was understood.
+    #[error(
+        "the address ends in /public/graphql twice; give the API URL shown \
+         in Panther's console, such as \
+         https://api.<tenant>.runpanther.net/public/graphql"
+    )]
+    RepeatedGraphQlPath,
+
     /// A `user:password@` part is present.
     #[error(
         "the address must not contain a user name or password; the API key \
@@ -105,6 +115,9 @@ impl Endpoint {
         check_no_extras(&url)?;
 
         let (base_path, form) = split_graphql_suffix(url.path());
+        if base_path.ends_with(GRAPHQL_SUFFIX) {
+            return Err(EndpointError::RepeatedGraphQlPath);
+        }
         let mut rest_base = url.clone();
         rest_base.set_path(&base_path);
         let mut graphql_url = url;
@@ -144,6 +157,9 @@ impl Endpoint {
     /// The address of a REST resource below the base. Each segment is
     /// percent-encoded on its own, so an id such as
     /// `Analyst (SAML Default)` or one holding a `/` stays one segment.
+    ///
+    /// NOTE: `.` and `..` are the exception: URLs resolve them away and
+    /// `url` drops them, so lookups refuse such ids before calling this.
     pub fn rest_url(&self, segments: &[&str]) -> Url {
         let mut url = self.rest_base.clone();
 
@@ -202,5 +218,188 @@ fn is_loopback_host(url: &Url) -> bool {
         Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
         Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         None => false,
+    }
+}
+
+/// Properties of [`Endpoint::parse`] over arbitrary text and over text
+/// built from the pieces of a URL, in a bounded run.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Text shaped like the URLs users paste, with the awkward pieces
+    /// (credentials, odd hosts, dot segments, the GraphQL suffix twice)
+    /// mixed in.
+    fn url_like() -> impl Strategy<Value = String> {
+        let scheme = prop::sample::select(vec![
+            "https://",
+            "http://",
+            "HtTpS://",
+            "ftp://",
+            "file://",
+            "",
+            "https:",
+            "https:///",
+        ]);
+        let userinfo = prop::sample::select(vec!["", "", "u@", "u:p@", ":@", "@"]);
+        let host = prop_oneof![
+            prop::sample::select(vec![
+                "localhost",
+                "LOCALHOST",
+                "localhost.",
+                "127.0.0.1",
+                "127.1",
+                "0x7f000001",
+                "[::1]",
+                "[::ffff:127.0.0.1]",
+                "10.0.0.1",
+                "api.acme.runpanther.net",
+                "localhost.evil.example",
+                "",
+            ])
+            .prop_map(str::to_owned),
+            "[a-z0-9.-]{0,12}",
+        ];
+        let port = prop::sample::select(vec!["", "", ":8443", ":0", ":99999", ":x"]);
+        let segment = prop::sample::select(vec![
+            "public",
+            "graphql",
+            "public/graphql",
+            "v1",
+            "",
+            ".",
+            "..",
+            "%2F",
+            "a b",
+            "é",
+            "%2e%2E",
+            "x",
+        ]);
+        let path = prop::collection::vec(segment, 0..6).prop_map(|s| s.join("/"));
+        let tail = prop::sample::select(vec!["", "", "/", "?", "?a=1", "#", "#x", " "]);
+        (scheme, userinfo, host, port, path, tail).prop_map(|(s, u, h, p, path, t)| {
+            let path = if path.is_empty() {
+                path
+            } else {
+                format!("/{path}")
+            };
+            format!("{s}{u}{h}{p}{path}{t}")
+        })
+    }
+
+    /// Whether a URL's host is this machine, by an independent reading.
+    fn loopback(url: &Url) -> bool {
+        match url.host() {
+            Some(Host::Ipv4(ip)) => ip.octets()[0] == 127,
+            Some(Host::Ipv6(ip)) => ip == std::net::Ipv6Addr::LOCALHOST,
+            Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+            None => false,
+        }
+    }
+
+    /// What every endpoint that parses must satisfy.
+    fn check(endpoint: &Endpoint) -> Result<(), TestCaseError> {
+        let base = endpoint.rest_base();
+        let graphql = endpoint.graphql_url();
+        prop_assert!(
+            base.scheme() == "https" || (base.scheme() == "http" && loopback(base)),
+            "insecure: {base}"
+        );
+        prop_assert!(base.username().is_empty() && base.password().is_none());
+        prop_assert!(base.query().is_none() && base.fragment().is_none());
+        prop_assert!(graphql.path().ends_with("/public/graphql"), "{graphql}");
+        let joined = format!("{}/public/graphql", base.as_str().trim_end_matches('/'));
+        prop_assert_eq!(graphql.as_str(), joined);
+
+        // Either URL, parsed again, is the same endpoint.
+        for again in [base.as_str(), graphql.as_str()] {
+            let reparsed = Endpoint::parse(again);
+            prop_assert!(reparsed.is_ok(), "{again} no longer parses");
+            let reparsed = reparsed.unwrap();
+            prop_assert_eq!(reparsed.rest_base(), base, "from {}", again);
+            prop_assert_eq!(reparsed.graphql_url(), graphql, "from {}", again);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        // A fixed number of cases keeps CI bounded; a failure prints its
+        // shrunk input, which belongs in an example test, so nothing is
+        // written next to the sources.
+        #![proptest_config(ProptestConfig {
+            cases: 2000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn any_text_parses_or_fails_without_panicking(text in any::<String>()) {
+            if let Ok(endpoint) = Endpoint::parse(&text) {
+                check(&endpoint)?;
+            }
+        }
+
+        #[test]
+        fn url_like_text_that_parses_is_safe_and_round_trips(text in url_like()) {
+            if let Ok(endpoint) = Endpoint::parse(&text) {
+                check(&endpoint)?;
+            }
+        }
+
+        #[test]
+        fn each_rest_segment_stays_one_segment(
+            text in url_like(),
+            id in any::<String>().prop_filter("URLs drop dot segments", |id| {
+                !matches!(id.as_str(), "." | "..")
+            }),
+        ) {
+            if let Ok(endpoint) = Endpoint::parse(&text) {
+                let url = endpoint.rest_url(&["users", &id]);
+                // As `rest_url` extends it: a trailing empty segment goes.
+                let mut base: Vec<&str> = endpoint.rest_base().path_segments().unwrap().collect();
+                if base.last() == Some(&"") {
+                    base.pop();
+                }
+                let base = base.len();
+                let segments: Vec<&str> = url.path_segments().unwrap().collect();
+                prop_assert_eq!(segments.len(), base + 2, "{}", url);
+                prop_assert_eq!(percent_decode(segments[base + 1]), id.clone(), "{}", url);
+            }
+        }
+    }
+
+    #[test]
+    fn a_doubled_graphql_path_is_refused_rather_than_misread() {
+        let doubled = "https://api.acme.runpanther.net/public/graphql/public/graphql";
+
+        assert_eq!(
+            Endpoint::parse(doubled),
+            Err(EndpointError::RepeatedGraphQlPath)
+        );
+    }
+
+    /// Undoes percent-encoding.
+    fn percent_decode(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
+            match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+                (b'%', Some(byte)) => {
+                    out.push(byte);
+                    i += 3;
+                }
+                (byte, _) => {
+                    out.push(byte);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
     }
 }

@@ -77,10 +77,10 @@ impl PantherClient {
 
     /// The user with this id (`GET /users/{id}`).
     pub async fn user_by_id(&self, id: &str) -> Result<User, Error> {
-        let url = self.endpoint().rest_url(&["users", id]);
+        let op = Operation::GetUser;
         let what = format!("user with id {id}");
-        self.get_object(Operation::GetUser, url, On404::Lookup(&what))
-            .await
+        let url = self.lookup_url(op, "users", id, &what)?;
+        self.get_object(op, url, On404::Lookup(&what)).await
     }
 
     /// The user with this email, deactivated or not.
@@ -101,10 +101,30 @@ impl PantherClient {
 
     /// The role with this id (`GET /roles/{id}`).
     pub async fn role_by_id(&self, id: &str) -> Result<Role, Error> {
-        let url = self.endpoint().rest_url(&["roles", id]);
+        let op = Operation::GetRole;
         let what = format!("role with id {id}");
-        self.get_object(Operation::GetRole, url, On404::Lookup(&what))
-            .await
+        let url = self.lookup_url(op, "roles", id, &what)?;
+        self.get_object(op, url, On404::Lookup(&what)).await
+    }
+
+    /// The address of one object of `collection`, or `NotFound` for an id
+    /// no URL can carry: URLs resolve `.` and `..` away, so such a lookup
+    /// would reach the collection itself or its parent, and no Panther
+    /// object has such an id.
+    fn lookup_url(
+        &self,
+        operation: Operation,
+        collection: &str,
+        id: &str,
+        what: &str,
+    ) -> Result<Url, Error> {
+        if matches!(id, "." | "..") {
+            return Err(Error::NotFound {
+                operation,
+                what: what.to_owned(),
+            });
+        }
+        Ok(self.endpoint().rest_url(&[collection, id]))
     }
 
     /// The role with this name.
@@ -177,4 +197,26 @@ fn pick<T>(results: Vec<T>, key: impl Fn(&T) -> &String, wanted: &str) -> Option
             .position(|item| key(item).eq_ignore_ascii_case(wanted))
     })?;
     results.into_iter().nth(index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::{ApiKey, ClientOptions, Endpoint};
+
+    #[tokio::test]
+    async fn dot_ids_are_not_found_without_a_request() {
+        // Nothing listens on port 9 of this machine; a request would fail
+        // with a connection error, not "not found".
+        let endpoint = Endpoint::parse("http://127.0.0.1:9").unwrap();
+        let client =
+            PantherClient::new(endpoint, ApiKey::new("k"), &ClientOptions::default()).unwrap();
+
+        for id in [".", ".."] {
+            let user = client.user_by_id(id).await.unwrap_err();
+            let role = client.role_by_id(id).await.unwrap_err();
+            assert!(matches!(user, Error::NotFound { .. }), "{user:?}");
+            assert!(matches!(role, Error::NotFound { .. }), "{role:?}");
+        }
+    }
 }

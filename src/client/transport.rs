@@ -147,13 +147,25 @@ impl Transport {
             .await
             .map_err(|err| network::from_reqwest(operation, &err))?
             .to_vec();
-
-        if status == StatusCode::NOT_FOUND {
-            return Err(not_found(operation, url, &headers, &body, on_404).into());
-        }
-        check_content_type(operation, url, &headers, &body)?;
-        Ok(Answer { body })
+        Ok(judge(operation, url, status, &headers, body, on_404)?)
     }
+}
+
+/// Reads an answer whose status is success or 404, from its headers and
+/// body.
+fn judge(
+    operation: Operation,
+    url: &Url,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: Vec<u8>,
+    on_404: On404<'_>,
+) -> Result<Answer, Error> {
+    if status == StatusCode::NOT_FOUND {
+        return Err(not_found(operation, url, headers, &body, on_404));
+    }
+    check_content_type(operation, url, headers, &body)?;
+    Ok(Answer { body })
 }
 
 /// The error for any status other than success or 404, which need the
@@ -255,4 +267,122 @@ pub(crate) fn read_json<T: serde::de::DeserializeOwned>(
     let value = decode::parse_json(operation, &answer.body)?;
     decode::expect_field(operation, url.as_str(), &value, envelope_field)?;
     decode::from_value(operation, value)
+}
+
+/// Properties of the classification of answers over arbitrary statuses,
+/// content types and bodies, in a bounded run: it never panics, no error
+/// repeats the body or a header, and the status decides before the body.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::client::models::ApiToken;
+
+    /// Put in every generated body and header, so any echo shows.
+    const MARK: &str = "BODYMARK";
+
+    /// What the client makes of one answer, from status to model.
+    fn classify(
+        status: u16,
+        headers: &HeaderMap,
+        body: Vec<u8>,
+        on_404: On404<'_>,
+    ) -> Result<ApiToken, Error> {
+        let operation = Operation::ReadOwnToken;
+        let url = Url::parse("https://api.acme.runpanther.net/api-tokens/self").unwrap();
+        let status = StatusCode::from_u16(status).unwrap();
+        if let Some(error) = status_error(operation, &url, status) {
+            return Err(error);
+        }
+        let answer = judge(operation, &url, status, headers, body, on_404)?;
+        read_json(operation, &url, &answer, "id")
+    }
+
+    /// The kind of an outcome, for comparing.
+    fn kind(outcome: &Result<ApiToken, Error>) -> &'static str {
+        match outcome {
+            Ok(_) => "ok",
+            Err(Error::Unauthorized { .. }) => "unauthorized",
+            Err(Error::Forbidden { .. }) => "forbidden",
+            Err(Error::WrongAddress { .. }) => "wrong address",
+            Err(Error::Server { .. }) => "server",
+            Err(_) => "other",
+        }
+    }
+
+    fn content_type() -> impl Strategy<Value = Option<String>> {
+        prop_oneof![
+            Just(None),
+            prop::sample::select(vec![
+                "application/json",
+                "application/json; charset=utf-8",
+                "APPLICATION/JSON",
+                "application/problem+json",
+                "text/html",
+                "text/plain",
+                "",
+                ";",
+            ])
+            .prop_map(|t| Some(t.to_owned())),
+            "[ -~]{0,20}".prop_map(|t| Some(format!("{t}{MARK}"))),
+        ]
+    }
+
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            Just(format!(r#"{{"id":"t","name":"{MARK}","permissions":[]}}"#).into_bytes()),
+            Just(format!(r#"{{"message":"{MARK}"}}"#).into_bytes()),
+            Just(format!("<html><title>{MARK}</title></html>").into_bytes()),
+            prop::collection::vec(any::<u8>(), 0..48).prop_map(|mut b| {
+                b.extend_from_slice(MARK.as_bytes());
+                b
+            }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 2000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn any_answer_is_classified_without_panic_or_echo(
+            status in 100u16..=999,
+            media in content_type(),
+            retry_after in "[ -~]{0,30}",
+            body in body(),
+            lookup in any::<bool>(),
+        ) {
+            let mut headers = HeaderMap::new();
+            if let Some(value) = media.and_then(|m| HeaderValue::from_str(&m).ok()) {
+                headers.insert(CONTENT_TYPE, value);
+            }
+            if let Ok(value) = HeaderValue::from_str(&retry_after) {
+                // Any text at all is read as a wait or ignored.
+                let _ = parse_retry_after(&value, SystemTime::now());
+            }
+            let on_404 = if lookup { On404::Lookup("token") } else { On404::WrongAddress };
+
+            let outcome = classify(status, &headers, body, on_404);
+
+            if let Err(err) = &outcome {
+                let text = format!("{err:#} {err:?}");
+                prop_assert!(!text.contains(MARK), "echoed: {text}");
+            }
+            // The status decides before anything in the body is read.
+            let expected = match status {
+                200..=299 | 404 => None,
+                401 => Some("unauthorized"),
+                403 => Some("forbidden"),
+                300..=399 => Some("wrong address"),
+                _ => Some("server"),
+            };
+            if let Some(expected) = expected {
+                prop_assert_eq!(kind(&outcome), expected, "HTTP {}", status);
+            }
+        }
+    }
 }
