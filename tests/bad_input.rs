@@ -110,6 +110,12 @@ fn bad_urls(tag: &str) -> Vec<String> {
     ]
 }
 
+/// A PEM block whose content is not a certificate.
+const DAMAGED_PEM: &str = concat!(
+    "ca_certificate_pem = \"-----BEGIN CERTIFICATE-----\\n",
+    "Z2FyYmFnZQ==\\n-----END CERTIFICATE-----\\n\""
+);
+
 fn provider_cases() -> Vec<Case> {
     let mut cases = Vec::new();
     for (i, url) in bad_urls("p").iter().enumerate() {
@@ -119,7 +125,11 @@ fn provider_cases() -> Vec<Case> {
     for (alias, line, (summary, advice)) in [
         ("key_empty", "api_key = \"\"", BLANK_KEY),
         ("key_blank", "api_key = \"   \"", BLANK_KEY),
-        ("key_newline", "api_key = \"pk-from-a-file\\n\"", KEY_CONTROL),
+        (
+            "key_newline",
+            "api_key = \"pk-from-a-file\\n\"",
+            KEY_CONTROL,
+        ),
         ("timeout_zero", "request_timeout_seconds = 0", RANGE),
         ("timeout_high", "request_timeout_seconds = 601", RANGE),
         ("timeout_negative", "request_timeout_seconds = -5", RANGE),
@@ -129,11 +139,7 @@ fn provider_cases() -> Vec<Case> {
         ("retries_fraction", "max_retries = 2.5", RANGE),
         ("ca_text", "ca_certificate_pem = \"not a certificate\"", CA),
         ("ca_empty", "ca_certificate_pem = \"\"", CA),
-        (
-            "ca_damaged",
-            "ca_certificate_pem = \"-----BEGIN CERTIFICATE-----\\nZ2FyYmFnZQ==\\n-----END CERTIFICATE-----\\n\"",
-            CA,
-        ),
+        ("ca_damaged", DAMAGED_PEM, CA),
     ] {
         cases.push(case(provider(alias, line), summary, advice));
     }

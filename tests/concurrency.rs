@@ -123,11 +123,15 @@ fn fifty_reads(fixture: &Value) -> Vec<Read> {
     ] {
         reads.push(Read {
             block: format!(
-                "data \"panther_roles\" \"holding_{permission}\" {{ permission = \"{permission}\" }}"
+                "data \"panther_roles\" \"holding_{permission}\" {{\n  \
+                 permission = \"{permission}\"\n}}"
             ),
             output: format!("data.panther_roles.holding_{permission}.roles[*].id"),
             expected: role_ids(fixture, |r| {
-                r["permissions"].as_array().unwrap().contains(&json!(permission))
+                r["permissions"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&json!(permission))
             }),
         });
     }
