@@ -446,6 +446,22 @@ pub fn unknown_permission(id: &str) -> Diagnostic {
     )
 }
 
+/// A `panther_roles` filter on a permission id the provider does not
+/// know, which may be a typo or an id newer than the provider.
+pub fn unknown_permission_filter(id: &str) -> Diagnostic {
+    error(
+        "Unknown Panther Permission",
+        format!(
+            "\"{id}\" is not a Panther permission id this provider knows, so \
+             `permission` may match no role. Check its spelling: ids look \
+             like `UserRead` or `OrganizationAPITokenModify` (the provider's \
+             documentation lists them all). If Panther added it recently, \
+             this warning can be ignored."
+        ),
+        AttributePath::new("permission"),
+    )
+}
+
 /// An empty owner set.
 pub fn no_owners() -> Diagnostic {
     error(

@@ -285,8 +285,13 @@ fn every_invalid_argument_fails_validate_at_its_attribute() {
         .into_iter()
         .flatten()
         .collect();
-    // A valid default provider for the resource and data sources.
-    let config = format!("provider \"panther\" {{}}\n\n{}", configuration(&cases));
+    // A valid default provider for the resource and data sources, and a
+    // permission filter with a typo, which only warns: Panther adds ids.
+    let typo = "  permission = \"UserModfy\"";
+    let config = format!(
+        "provider \"panther\" {{}}\n\ndata \"panther_roles\" \"typo\" {{\n{typo}\n}}\n\n{}",
+        configuration(&cases)
+    );
     // RUST_BACKTRACE is set on many developer machines and CI runners; it
     // must not bury the messages under frames.
     let workspace = Workspace::new(&config).env("RUST_BACKTRACE", "1");
@@ -294,7 +299,18 @@ fn every_invalid_argument_fails_validate_at_its_attribute() {
     let run = workspace.run(&["validate", "-json"]);
 
     assert_eq!(run.code, 1, "{}", run.all());
-    assert_cases_caught(&cases, &support::diagnostics(&run.stdout));
+    let diagnostics = support::diagnostics(&run.stdout);
+    assert_cases_caught(&cases, &diagnostics);
+    let warned = diagnostics.iter().any(|d| {
+        !d.is_error()
+            && d.summary == "Unknown Panther Permission"
+            && d.quotes(typo)
+            && d.detail.contains("Check its spelling")
+    });
+    assert!(
+        warned,
+        "no warning for the permission typo: {diagnostics:?}"
+    );
 }
 
 #[test]

@@ -9,7 +9,8 @@ use tf_provider::value::{Value, ValueEmpty, ValueList, ValueString};
 use tf_provider::{map, DataSource, Diagnostics};
 
 use super::{argument, collection, reject_empty, RoleObject};
-use crate::client::Role;
+use crate::client::{permissions, Role};
+use crate::messages;
 use crate::provider::Shared;
 use crate::schema::{computed_of, object_list, optional, role_attributes};
 
@@ -73,6 +74,14 @@ impl DataSource for RolesDataSource {
         reject_empty(diags, "name", &config.name);
         reject_empty(diags, "name_contains", &config.name_contains);
         reject_empty(diags, "permission", &config.permission);
+
+        // A mistyped id matches no role, and a `check` that no role holds
+        // it would pass for ever. Only a warning: Panther adds ids.
+        if let Some(id) = argument(&config.permission) {
+            if !id.trim().is_empty() && !permissions::is_known(id) {
+                diags.add_warning(messages::unknown_permission_filter(id));
+            }
+        }
         Some(())
     }
 
