@@ -18,8 +18,8 @@
 //! saved plans with their JSON. A saved plan holds the state and the
 //! variables; `terraform show -json PLAN` prints sensitive values in
 //! clear, marked by `after_sensitive`, `sensitive_values` and the
-//! variable's declaration. The test checks that the keys appear in plan
-//! JSON at exactly those marked places and nowhere else.
+//! variable's declaration. The test checks that keys appear in the JSON of
+//! plans and of the state at those marked places and nowhere else.
 
 mod support;
 
@@ -90,8 +90,9 @@ const FORGET: &str =
 struct Evidence {
     /// Texts that must hold no key: (origin, text).
     searched: Vec<(String, String)>,
-    /// JSON of saved plans, which may hold keys at marked places only.
-    plans: Vec<(String, Value)>,
+    /// JSON of saved plans and of the state, which may hold keys at
+    /// places Terraform marks sensitive, and only there.
+    marked: Vec<(String, Value)>,
 }
 
 impl Evidence {
@@ -126,7 +127,7 @@ impl Scenario {
         self.run(&["plan", "-input=false", &format!("-out={file}")], 0);
         let show = self.workspace.run(&["show", "-json", file]).ok();
         self.evidence
-            .plans
+            .marked
             .push((file.to_owned(), serde_json::from_str(&show.stdout).unwrap()));
         self.run(&["apply", "-input=false", file], 0);
     }
@@ -205,8 +206,8 @@ fn at<'v>(root: &'v Value, path: &[&str]) -> &'v Value {
         })
 }
 
-/// Whether Terraform marks the place `path` of a plan's JSON sensitive,
-/// the only way a key may appear there.
+/// Whether Terraform marks the place `path` of a plan's or the state's
+/// JSON sensitive, the only way a key may appear there.
 fn marked_sensitive(plan: &Value, path: &[String]) -> bool {
     let p: Vec<&str> = path.iter().map(String::as_str).collect();
     match p.as_slice() {
@@ -269,6 +270,8 @@ fn no_key_appears_outside_state_and_saved_plans_even_at_trace() {
     s.plan_and_apply("create.tfplan");
     s.run(&["plan", "-input=false", "-detailed-exitcode"], 0);
     s.run(&["output", "-json"], 0);
+    let state = s.workspace.show();
+    s.evidence.marked.push(("state".to_owned(), state));
 
     // Rotate the key: an in-place update.
     let rotated = s.rotate();
@@ -358,11 +361,11 @@ fn no_key_appears_outside_state_and_saved_plans_even_at_trace() {
                 }
             }
         }
-        for (file, plan) in &s.evidence.plans {
+        for (origin, json) in &s.evidence.marked {
             let mut found = Vec::new();
-            paths_holding(plan, key, &mut Vec::new(), &mut found);
-            for path in found.iter().filter(|p| !marked_sensitive(plan, p)) {
-                leaks.push(format!("{file}: {} holds a key unmarked", path.join(".")));
+            paths_holding(json, key, &mut Vec::new(), &mut found);
+            for path in found.iter().filter(|p| !marked_sensitive(json, p)) {
+                leaks.push(format!("{origin}: {} holds a key unmarked", path.join(".")));
             }
         }
     }
