@@ -7,6 +7,9 @@
 //! it from memory. A provider process lives for one Terraform operation, so
 //! the copy is never older than the command that reads it.
 //!
+//! Single users (`panther_user`) come from the listing when this process
+//! already holds it, and otherwise from a lookup made once per id or email.
+//!
 //! NOTE: a failed fetch is remembered too. Every reader in the operation
 //! then reports the same error instead of retrying the same broken call.
 
@@ -15,10 +18,39 @@ use std::sync::Arc;
 use tokio::sync::OnceCell;
 use tracing::debug;
 
-use crate::client::{Error, PantherClient, Role, User};
+use crate::client::{Error, Operation, PantherClient, Role, User};
+use crate::memo::Memo;
 
 /// The outcome of one fetch, shared by every reader.
 pub type Shared<T> = Result<Arc<Vec<T>>, Arc<Error>>;
+
+/// How a single user is asked for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum UserLookup {
+    /// By the user's id.
+    Id(String),
+    /// By the user's email address.
+    Email(String),
+}
+
+impl UserLookup {
+    /// Whether `user` is the one asked for. Emails compare without letter
+    /// case, as the user lookup of Panther's console does.
+    fn matches(&self, user: &User) -> bool {
+        match self {
+            UserLookup::Id(id) => &user.id == id,
+            UserLookup::Email(email) => user.email.eq_ignore_ascii_case(email),
+        }
+    }
+
+    /// What was looked for, as an error names it.
+    pub fn describe(&self) -> String {
+        match self {
+            UserLookup::Id(id) => format!("user with id \"{id}\""),
+            UserLookup::Email(email) => format!("user with email \"{email}\""),
+        }
+    }
+}
 
 /// A Panther client with a single-flight cache of its collections.
 #[derive(Debug)]
@@ -26,6 +58,7 @@ pub struct Catalog {
     client: PantherClient,
     users: OnceCell<Shared<User>>,
     roles: OnceCell<Shared<Role>>,
+    lookups: Memo<UserLookup, Result<User, Arc<Error>>>,
 }
 
 impl Catalog {
@@ -35,6 +68,7 @@ impl Catalog {
             client,
             users: OnceCell::new(),
             roles: OnceCell::new(),
+            lookups: Memo::default(),
         }
     }
 
@@ -61,6 +95,36 @@ impl Catalog {
             debug!("users served from the catalog without a request");
         }
         users.clone()
+    }
+
+    /// One user, from the listing if this process already holds it, else
+    /// from a lookup made at most once per id or email.
+    pub async fn user(&self, lookup: &UserLookup) -> Result<User, Arc<Error>> {
+        if let Some(Ok(users)) = self.users.get() {
+            debug!(?lookup, "user looked up in the listing already held");
+            let found = users.iter().find(|user| lookup.matches(user));
+            return found.cloned().ok_or_else(|| {
+                Arc::new(Error::NotFound {
+                    operation: Operation::GetUser,
+                    what: lookup.describe(),
+                })
+            });
+        }
+
+        let (found, fresh) = self
+            .lookups
+            .get_or_compute(lookup.clone(), || async {
+                let found = match lookup {
+                    UserLookup::Id(id) => self.client.user_by_id(id).await,
+                    UserLookup::Email(email) => self.client.user_by_email(email).await,
+                };
+                found.map_err(Arc::new)
+            })
+            .await;
+        if !fresh {
+            debug!(?lookup, "user lookup answered by an earlier identical one");
+        }
+        found
     }
 
     /// Every Panther role.

@@ -7,7 +7,8 @@
 //!   API key in a redacting type, retries what is worth retrying and maps
 //!   every failure to a typed error.
 //! - [`catalog`]: users and roles fetched at most once per provider
-//!   process, however many data sources read them.
+//!   process, however many data sources read them; [`memo`] is the
+//!   single-flight map behind its lookups.
 //! - [`credentials`]: the precedence of configuration over environment, and
 //!   where each value came from.
 //! - [`provider`]: the `panther` provider block.
@@ -24,6 +25,7 @@ pub mod client;
 pub mod credentials;
 pub mod data_sources;
 pub mod logging;
+pub mod memo;
 pub mod messages;
 pub mod provider;
 pub mod resources;

@@ -446,3 +446,29 @@ fn an_invalid_provider_url_fails_validate_at_the_attribute() {
     assert!(text.contains("Invalid Panther API URL"), "{text}");
     assert!(text.contains("api_url"), "{text}");
 }
+
+#[test]
+fn repeated_single_user_lookups_ask_panther_once_each() {
+    let emulator = Emulator::start();
+    let alice = fixture_user(emulator.fixture(), "alice.nakamura@example.com");
+    let mut config = provider_block(&emulator, "integration");
+    for i in 0..12 {
+        let selector = match i % 3 {
+            0 => "email = \"chen.wei@example.com\"".to_owned(),
+            1 => "email = \"kai.osei@example.com\"".to_owned(),
+            _ => format!("id = \"{}\"", alice["id"].as_str().unwrap()),
+        };
+        config.push_str(&format!(
+            "data \"panther_user\" \"u{i}\" {{ {selector} }}\n"
+        ));
+    }
+    let workspace = Workspace::new(&config);
+    emulator.reset_counters();
+
+    workspace.run(&["plan", "-input=false"]).ok();
+
+    let counters = emulator.counters();
+    assert_eq!(emulator.count("GET /users"), 2, "{counters}");
+    assert_eq!(emulator.count("GET /users/{id}"), 1, "{counters}");
+    assert_eq!(emulator.count("GET /roles"), 1, "{counters}");
+}

@@ -10,7 +10,7 @@ use tf_provider::value::{Value, ValueBool, ValueEmpty, ValueList, ValueString};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use super::{argument, collection, exactly_one, report, sorted_texts, UserObject};
-use crate::catalog::role_of;
+use crate::catalog::{role_of, UserLookup};
 use crate::client::{Error, User};
 use crate::messages;
 use crate::provider::{Session, Shared};
@@ -127,28 +127,20 @@ async fn find_user(
     session: &Session,
     config: &UserState<'_>,
 ) -> Option<User> {
-    let client = session.catalog.client();
-    let (found, what, path) = match (argument(&config.id), argument(&config.email)) {
-        (Some(id), _) => (
-            client.user_by_id(id).await,
-            format!("user with id \"{id}\""),
-            "id",
-        ),
-        (None, Some(email)) => (
-            client.user_by_email(email).await,
-            format!("user with email \"{email}\""),
-            "email",
-        ),
+    let (lookup, path) = match (argument(&config.id), argument(&config.email)) {
+        (Some(id), _) => (UserLookup::Id(id.to_owned()), "id"),
+        (None, Some(email)) => (UserLookup::Email(email.to_owned()), "email"),
         (None, None) => {
             diags.add_error(messages::one_of_required("id", "email"));
             return None;
         }
     };
 
-    match found {
+    match session.catalog.user(&lookup).await {
         Ok(user) => Some(user),
-        Err(Error::NotFound { .. }) => {
-            diags.add_error(messages::not_found(&what, AttributePath::new(path)));
+        Err(err) if matches!(*err, Error::NotFound { .. }) => {
+            let path = AttributePath::new(path);
+            diags.add_error(messages::not_found(&lookup.describe(), path));
             None
         }
         Err(err) => {

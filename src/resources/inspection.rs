@@ -7,16 +7,16 @@
 //! [`Inspection`] of what Panther says and a list of [`Problem`]s, and the
 //! resource decides whether a problem fails the plan or warns.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::hash::{BuildHasher, RandomState};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use futures::future::join_all;
-use tokio::sync::OnceCell;
 use tracing::debug;
 
 use crate::catalog::role_of;
 use crate::client::{ApiKey, ApiToken, Error, PantherClient, Role};
+use crate::memo::Memo;
 use crate::messages::permission_name;
 
 /// The permission an owner's role needs: Manage API Tokens.
@@ -96,11 +96,11 @@ pub type Outcome = Result<Inspection, Arc<Error>>;
 /// same process, with the same URL, key, owners and permissions in the
 /// usual case; the second inspection would repeat every request of the
 /// first a few milliseconds later. Inputs are remembered by a keyed hash,
-/// so the map never holds the key itself.
+/// so the memo never holds the key itself.
 #[derive(Debug, Default)]
 pub struct Inspections {
     hasher: RandomState,
-    done: Mutex<HashMap<u64, Arc<OnceCell<Outcome>>>>,
+    done: Memo<u64, Outcome>,
 }
 
 impl Inspections {
@@ -118,27 +118,16 @@ impl Inspections {
             required,
             owners,
         ));
-        // NOTE: the lock is held only to find the cell, never across an
-        // await, and nothing in that span can panic.
-        let cell = self
+        let (outcome, fresh) = self
             .done
-            .lock()
-            .expect("lock")
-            .entry(fingerprint)
-            .or_default()
-            .clone();
-
-        let mut fresh = false;
-        let outcome = cell
-            .get_or_init(|| async {
-                fresh = true;
+            .get_or_compute(fingerprint, || async {
                 inspect(client, required, owners).await.map_err(Arc::new)
             })
             .await;
         if !fresh {
             debug!("integration inspection reused from earlier in this operation");
         }
-        outcome.clone()
+        outcome
     }
 }
 
