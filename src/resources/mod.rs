@@ -1,9 +1,10 @@
 //! The provider's managed resources.
 //!
-//! There is one: [`IntegrationResource`], split into the Terraform
-//! lifecycle ([`integration`]) and the checks it runs against Panther
-//! ([`inspection`]).
+//! There is one: [`IntegrationResource`], split into what its block may
+//! say ([`config`]), the Terraform lifecycle ([`integration`]) and the
+//! checks it runs against Panther ([`inspection`]).
 
+pub mod config;
 pub mod inspection;
 pub mod integration;
 
