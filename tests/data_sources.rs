@@ -91,7 +91,8 @@ fn fixture_role<'f>(fixture: &'f Value, name: &str) -> &'f Value {
 fn every_user_is_listed_exactly_as_the_fixture_has_it() {
     let emulator = Emulator::start();
     let workspace = Workspace::new(&format!(
-        "{}\ndata \"panther_users\" \"all\" {{}}\noutput \"users\" {{ value = data.panther_users.all.users }}",
+        "{}\ndata \"panther_users\" \"all\" {{}}\n\
+         output \"users\" {{ value = data.panther_users.all.users }}",
         provider_block(&emulator, "integration")
     ));
 
@@ -437,7 +438,8 @@ data "panther_users" "empty" { contains = "" }
 #[test]
 fn an_invalid_provider_url_fails_validate_at_the_attribute() {
     let workspace = Workspace::new(
-        "provider \"panther\" {\n  api_url = \"http://panther.example.com\"\n}\ndata \"panther_roles\" \"all\" {}\n",
+        "provider \"panther\" {\n  api_url = \"http://panther.example.com\"\n}\n\
+         data \"panther_roles\" \"all\" {}\n",
     );
 
     let run = workspace.run(&["validate"]).failed();

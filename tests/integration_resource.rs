@@ -95,7 +95,8 @@ fn plan_names_every_failing_owner_with_its_reason() {
     );
     assert!(
         text.contains(&format!(
-            "{CHEN}: the user's role \"Analyst\" lacks Manage API Tokens (OrganizationAPITokenModify)"
+            "{CHEN}: the user's role \"Analyst\" lacks \
+             Manage API Tokens (OrganizationAPITokenModify)"
         )),
         "{text}"
     );
@@ -473,14 +474,22 @@ fn bad_input_fails_validate_at_the_attribute() {
     ];
     for (owners, message) in cases {
         let config = format!(
-            "resource \"panther_integration\" \"this\" {{\n  api_url = \"https://api.acme.runpanther.net\"\n  api_key = \"k\"\n  {owners}\n}}\n"
+            "resource \"panther_integration\" \"this\" {{\n\
+             \x20 api_url = \"https://api.acme.runpanther.net\"\n\
+             \x20 api_key = \"k\"\n\
+             \x20 {owners}\n\
+             }}\n"
         );
         let workspace = Workspace::new(&config);
         let text = workspace.run(&["validate"]).failed().text();
         assert!(text.contains(message), "{owners}: {text}");
     }
 
-    let config = "resource \"panther_integration\" \"this\" {\n  api_url = \"http://panther.example.com\"\n  api_key = \"\"\n  owners = [\"a@example.com\"]\n}\n";
+    let config = "resource \"panther_integration\" \"this\" {\n\
+                  \x20 api_url = \"http://panther.example.com\"\n\
+                  \x20 api_key = \"\"\n\
+                  \x20 owners = [\"a@example.com\"]\n\
+                  }\n";
     let text = Workspace::new(config).run(&["validate"]).failed().text();
     assert!(text.contains("Invalid Panther API URL"), "{text}");
     assert!(text.contains("Empty Panther API Key"), "{text}");

@@ -87,7 +87,8 @@ fn debug_mode_prints_a_reattach_value_terraform_can_use() {
     assert_eq!(parsed[address]["ProtocolVersion"], 6, "{value}");
 
     let workspace = Workspace::new(&format!(
-        "{}\ndata \"panther_roles\" \"all\" {{}}\noutput \"count\" {{ value = length(data.panther_roles.all.roles) }}",
+        "{}\ndata \"panther_roles\" \"all\" {{}}\n\
+         output \"count\" {{ value = length(data.panther_roles.all.roles) }}",
         provider_block(&emulator, "integration")
     ))
     .env("TF_REATTACH_PROVIDERS", &value);
@@ -109,7 +110,9 @@ fn logs_state_decisions_for_terraform_and_the_plugin_log_file() {
     let log_dir = tempfile::tempdir().unwrap();
     let log_file = log_dir.path().join("provider.log");
     let workspace = Workspace::new(
-        "provider \"panther\" {}\ndata \"panther_roles\" \"a\" {}\ndata \"panther_roles\" \"b\" { name = \"Admin\" }\n",
+        "provider \"panther\" {}\n\
+         data \"panther_roles\" \"a\" {}\n\
+         data \"panther_roles\" \"b\" { name = \"Admin\" }\n",
     )
     .env("PANTHER_API_URL", emulator.url())
     .env("PANTHER_API_KEY", &emulator.token("integration"))

@@ -4,8 +4,9 @@
 //! can manage API tokens.
 //!
 //! The checks know nothing of Terraform's lifecycle; they return an
-//! [`Inspection`] of what Panther says and a list of [`Problem`]s, and the
-//! resource decides whether a problem fails the plan or warns.
+//! [`Inspection`] of what Panther says, with the missing permissions and
+//! each [`OwnerProblem`], and the resource decides whether a problem fails
+//! the plan or warns.
 
 use std::collections::BTreeSet;
 use std::hash::{BuildHasher, RandomState};

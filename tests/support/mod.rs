@@ -186,12 +186,7 @@ impl Workspace {
     /// requirement.
     pub fn new(config: &str) -> Workspace {
         let dir = tempfile::tempdir().expect("temp dir");
-        let plugin_dir = provider_dir();
-        let cli_config = format!(
-            "provider_installation {{\n  dev_overrides {{\n    \"{SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-            plugin_dir.display()
-        );
-        fs::write(dir.path().join("terraformrc"), cli_config).unwrap();
+        fs::write(dir.path().join("terraformrc"), dev_overrides_config()).unwrap();
         let workspace = Workspace {
             dir,
             env: Vec::new(),
@@ -203,7 +198,11 @@ impl Workspace {
     /// Replaces the configuration.
     pub fn write(&self, config: &str) {
         let text = format!(
-            "terraform {{\n  required_providers {{\n    panther = {{ source = \"{SOURCE}\" }}\n  }}\n}}\n\n{config}\n"
+            "terraform {{\n\
+             \x20 required_providers {{\n\
+             \x20   panther = {{ source = \"{SOURCE}\" }}\n\
+             \x20 }}\n\
+             }}\n\n{config}\n"
         );
         fs::write(self.dir.path().join("main.tf"), text).unwrap();
     }
@@ -370,7 +369,12 @@ const FOREIGN_ENV: [&str; 8] = [
 /// its build directory.
 pub fn dev_overrides_config() -> String {
     format!(
-        "provider_installation {{\n  dev_overrides {{\n    \"{SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+        "provider_installation {{\n\
+         \x20 dev_overrides {{\n\
+         \x20   \"{SOURCE}\" = \"{}\"\n\
+         \x20 }}\n\
+         \x20 direct {{}}\n\
+         }}\n",
         provider_dir().display()
     )
 }
