@@ -8,11 +8,13 @@
 //! the copy is never older than the command that reads it.
 //!
 //! Single users (`panther_user`) come from the listing when this process
-//! already holds it, and otherwise from a lookup made once per id or email.
+//! holds it or is fetching it, and otherwise from a lookup made once per id
+//! or email.
 //!
 //! NOTE: a failed fetch is remembered too. Every reader in the operation
 //! then reports the same error instead of retrying the same broken call.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::OnceCell;
@@ -57,6 +59,9 @@ impl UserLookup {
 pub struct Catalog {
     client: PantherClient,
     users: OnceCell<Shared<User>>,
+    /// Whether a reader has asked for every user, so the listing is held
+    /// or on its way.
+    users_requested: AtomicBool,
     roles: OnceCell<Shared<Role>>,
     lookups: Memo<UserLookup, Result<User, Arc<Error>>>,
 }
@@ -67,6 +72,7 @@ impl Catalog {
         Catalog {
             client,
             users: OnceCell::new(),
+            users_requested: AtomicBool::new(false),
             roles: OnceCell::new(),
             lookups: Memo::default(),
         }
@@ -79,6 +85,9 @@ impl Catalog {
 
     /// Every Panther user, deactivated ones included.
     pub async fn users(&self) -> Shared<User> {
+        // NOTE: set before the request starts, so that a single-user lookup
+        // made meanwhile waits for this listing instead of asking again.
+        self.users_requested.store(true, Ordering::Release);
         let mut fetched = false;
         let users = self
             .users
@@ -97,18 +106,21 @@ impl Catalog {
         users.clone()
     }
 
-    /// One user, from the listing if this process already holds it, else
-    /// from a lookup made at most once per id or email.
+    /// One user, from the listing if this process holds it or is fetching
+    /// it, else from a lookup made at most once per id or email.
     pub async fn user(&self, lookup: &UserLookup) -> Result<User, Arc<Error>> {
-        if let Some(Ok(users)) = self.users.get() {
-            debug!(?lookup, "user looked up in the listing already held");
-            let found = users.iter().find(|user| lookup.matches(user));
-            return found.cloned().ok_or_else(|| {
-                Arc::new(Error::NotFound {
-                    operation: Operation::GetUser,
-                    what: lookup.describe(),
-                })
-            });
+        if self.users_requested.load(Ordering::Acquire) {
+            if let Ok(users) = self.users().await {
+                debug!(?lookup, "user looked up in the users listing");
+                let found = users.iter().find(|user| lookup.matches(user));
+                return found.cloned().ok_or_else(|| {
+                    Arc::new(Error::NotFound {
+                        operation: Operation::GetUser,
+                        what: lookup.describe(),
+                    })
+                });
+            }
+            // A listing that failed says nothing of one user: ask for them.
         }
 
         let (found, fresh) = self
