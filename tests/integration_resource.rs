@@ -131,6 +131,32 @@ fn plan_names_each_missing_permission_by_label_and_id() {
 }
 
 #[test]
+fn owners_a_token_cannot_read_fail_even_when_user_read_is_not_required() {
+    let emulator = Emulator::start();
+    let key = emulator.token("integration");
+    emulator.control(
+        "PATCH",
+        "/tokens/integration",
+        json!({ "permissions": ["OrganizationAPITokenRead"] }),
+    );
+    let extra = "required_permissions = [\"OrganizationAPITokenRead\"]";
+    let workspace = Workspace::new(&integration(emulator.url(), &key, &[ALICE], extra));
+
+    let text = workspace.plan().failed().text();
+    assert!(
+        text.contains("Integration Owners Cannot Manage the Token"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{ALICE}: cannot be checked, since the token lacks Read User \
+             Info (UserRead)"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
 fn plan_rejects_a_token_that_cannot_read_itself_or_is_unknown() {
     let emulator = Emulator::start();
     let no_read = emulator.token("no-token-read");

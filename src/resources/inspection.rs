@@ -23,6 +23,9 @@ use crate::messages::permission_name;
 /// The permission an owner's role needs: Manage API Tokens.
 pub const OWNER_PERMISSION: &str = "OrganizationAPITokenModify";
 
+/// The permission the owner check needs: Read User Info.
+const USER_READ: &str = "UserRead";
+
 /// The permissions an identity-governance token is documented to need.
 pub const DEFAULT_PERMISSIONS: [&str; 3] = [
     "UserRead",
@@ -51,6 +54,8 @@ pub enum OwnerProblem {
     RoleLacksPermission { role: String },
     /// The user's role could not be found among Panther's roles.
     RoleNotFound { role: String },
+    /// The token may not read users, so the owner cannot be checked.
+    Unverifiable,
 }
 
 impl OwnerProblem {
@@ -66,6 +71,11 @@ impl OwnerProblem {
             OwnerProblem::RoleNotFound { role } => format!(
                 "the user's role \"{role}\" is not among Panther's roles, \
                  so it cannot be shown to hold {needed}"
+            ),
+            OwnerProblem::Unverifiable => format!(
+                "cannot be checked, since the token lacks {} and so may \
+                 not read Panther's users; add it to the token",
+                permission_name(USER_READ)
             ),
         }
     }
@@ -145,12 +155,18 @@ pub async fn inspect(
     let missing_permissions = missing(required, &token);
 
     // The owner check reads users and roles, which needs UserRead. When the
-    // token lacks it, the missing permission is the whole story.
-    let owner_problems = if token.permissions.iter().any(|p| p == "UserRead") {
+    // token lacks it and it is required, the missing permission is the
+    // whole story; when it is not required, the owners still fail, since
+    // an owner that cannot be checked must not pass silently.
+    let owner_problems = if token.permissions.iter().any(|p| p == USER_READ) {
         check_owners(client, owners).await?
-    } else {
+    } else if missing_permissions.iter().any(|p| p == USER_READ) {
         debug!("skipping the owner check: the token cannot read users");
         Vec::new()
+    } else {
+        debug!("owners cannot be checked: the token cannot read users");
+        let unverifiable = |email: &String| (email.clone(), OwnerProblem::Unverifiable);
+        owners.iter().map(unverifiable).collect()
     };
 
     let panther_version = version(client).await;
