@@ -86,15 +86,23 @@ pub fn invalid_url_at(err: &EndpointError, origin: &str, path: AttributePath) ->
     )
 }
 
-/// An API key that is empty or only white space.
-pub fn blank_key(path: AttributePath) -> Diagnostic {
+/// An API key that is empty or only white space. Only the provider's key
+/// may be left out for the environment to supply; the integration's may
+/// not.
+pub fn blank_key(path: AttributePath, environment_fallback: bool) -> Diagnostic {
+    let alternative = if environment_fallback {
+        format!(
+            ", or leave it out of the provider block to use the \
+             {ENV_API_KEY} or {ENV_API_TOKEN} environment variable"
+        )
+    } else {
+        String::new()
+    };
     error(
         "Empty Panther API Key",
         format!(
             "The API key is empty. Set it to the value of a Panther API \
-             token, or leave it out of the provider block to use the \
-             {ENV_API_KEY} or {ENV_API_TOKEN} environment variable. \
-             {CONSOLE_HINT}"
+             token{alternative}. {CONSOLE_HINT}"
         ),
         path,
     )

@@ -162,7 +162,7 @@ impl Provider for PantherProvider {
             }
         }
         if let Some(key) = config.api_key.as_ref_option() {
-            check_key(diags, key);
+            check_key(diags, key, true);
         }
         if let Some(pem) = config.ca_certificate_pem.as_ref_option() {
             if let Err(reason) = client::check_ca_certificate(pem) {
@@ -236,11 +236,12 @@ fn configured(value: &ValueString<'_>) -> Configured<String> {
 }
 
 /// Reports a key that is blank or that cannot be sent in a header, at the
-/// `api_key` attribute of the provider or the resource.
-pub fn check_key(diags: &mut Diagnostics, key: &str) {
+/// `api_key` attribute of the provider or the resource; only the provider's
+/// may fall back to the environment.
+pub fn check_key(diags: &mut Diagnostics, key: &str, environment_fallback: bool) {
     let path = AttributePath::new("api_key");
     if key.trim().is_empty() {
-        diags.add_error(messages::blank_key(path));
+        diags.add_error(messages::blank_key(path, environment_fallback));
     } else if key.chars().any(char::is_control) {
         diags.add_error(messages::key_control_characters(path));
     }

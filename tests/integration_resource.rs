@@ -519,6 +519,8 @@ fn bad_input_fails_validate_at_the_attribute() {
     let text = Workspace::new(config).run(&["validate"]).failed().text();
     assert!(text.contains("Invalid Panther API URL"), "{text}");
     assert!(text.contains("Empty Panther API Key"), "{text}");
+    // The integration's key has no environment variable to fall back on.
+    assert!(!text.contains("PANTHER_API_KEY"), "{text}");
 }
 
 #[test]

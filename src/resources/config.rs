@@ -86,7 +86,7 @@ pub fn validate_config(diags: &mut Diagnostics, config: &IntegrationState<'_>) {
         }
     }
     if let Some(key) = config.api_key.as_ref_option() {
-        check_key(diags, key);
+        check_key(diags, key, false);
     }
     if let Some(owners) = config.owners.as_ref_option() {
         validate_owners(diags, owners);
