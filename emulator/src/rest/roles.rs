@@ -57,12 +57,23 @@ pub async fn list(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     caller.require(USER_READ)?;
     let query = QueryParams::parse(raw.as_deref());
-    let descending = sort_descending(query.first("sort-dir"))?;
+    let name = query.first("name");
+    // The spec says an exact name ignores every other parameter, so a bad
+    // `sort-dir` beside it is not an error.
+    let descending = match name {
+        Some(_) => false,
+        None => sort_descending(query.first("sort-dir"))?,
+    };
     let store = state.store();
 
-    let mut roles: Vec<&Role> = match query.first("name") {
-        // The spec says an exact name ignores every other parameter.
-        Some(name) => store.role_by_name(name).into_iter().collect(),
+    let mut roles: Vec<&Role> = match name {
+        // Exact is read strictly, letter case included; GraphQL's
+        // `roleByName` is documented to ignore case, and does.
+        Some(name) => store
+            .role_by_name(name)
+            .filter(|role| role.name == name)
+            .into_iter()
+            .collect(),
         None => {
             let contains = query.first("name-contains").map(str::to_lowercase);
             let ids = query.id_set();

@@ -77,10 +77,13 @@ pub async fn list(
     let query = QueryParams::parse(raw.as_deref());
     let store = state.store();
 
-    // The spec says an email match ignores every other parameter.
+    // The spec says an email match is exact and ignores every other
+    // parameter. Exact is read strictly, letter case included, so a client
+    // that passes here also works against a Panther that reads it so.
     if let Some(email) = query.first("email") {
         let results: Vec<UserView> = store
             .user_by_email(email)
+            .filter(|user| user.email == email)
             .map(UserView::from)
             .into_iter()
             .collect();

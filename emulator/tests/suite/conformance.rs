@@ -109,7 +109,7 @@ fn read_cases() -> Vec<Case> {
         ),
         case(get.clone(), "/users/{id}", "/users/no-such-user", 404),
         case(get.clone(), "/roles", "/roles", 200),
-        case(get.clone(), "/roles", "/roles?name=analyst", 200),
+        case(get.clone(), "/roles", "/roles?name=Analyst", 200),
         case(
             get.clone(),
             "/roles",

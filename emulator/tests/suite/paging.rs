@@ -128,10 +128,14 @@ async fn filters_combine_and_email_overrides_them() {
         .await;
     assert_eq!(emails(&reply.body).len(), 2);
 
-    // email ignores the rest, deactivated or not, and ignores case.
-    let path = "/users?email=FELIX.BRANDT@example.com&status=NONE&limit=0";
+    // email ignores the rest, deactivated or not, and matches exactly.
+    let path = "/users?email=felix.brandt@example.com&status=NONE&limit=0";
     let reply = harness.get(&admin, path).await;
     assert_eq!(emails(&reply.body), ["felix.brandt@example.com"]);
+    let reply = harness
+        .get(&admin, "/users?email=FELIX.BRANDT@example.com")
+        .await;
+    assert_eq!(emails(&reply.body), Vec::<String>::new());
 }
 
 #[tokio::test]
