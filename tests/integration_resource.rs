@@ -226,6 +226,62 @@ fn rotating_the_key_updates_in_place_even_after_the_old_key_died() {
 }
 
 #[test]
+fn a_saved_plan_applies_after_the_token_changed_in_panther() {
+    let emulator = Emulator::start();
+    let key = emulator.token("integration");
+    let workspace = Workspace::new(&integration(emulator.url(), &key, &[ALICE], ""));
+    workspace
+        .run(&["plan", "-input=false", "-out=saved.tfplan"])
+        .ok();
+
+    // A pipeline plans on the pull request and applies after the merge;
+    // meanwhile someone gives the token one more permission.
+    emulator.control(
+        "PATCH",
+        "/tokens/integration",
+        json!({ "permissions": [
+            "UserRead", "GeneralSettingsRead", "OrganizationAPITokenRead", "AlertRead"
+        ] }),
+    );
+    workspace
+        .run(&["apply", "-input=false", "saved.tfplan"])
+        .ok();
+
+    // The create learnt the token's facts at apply, as they are now.
+    workspace.assert_no_changes();
+    let state = state_of(&workspace);
+    let permissions = state["token_permissions"].as_array().unwrap();
+    assert!(permissions.contains(&json!("AlertRead")), "{state}");
+
+    // The same for an update: a saved plan adds an owner, then the extra
+    // permission is taken away again before it is applied.
+    workspace.write(&integration(emulator.url(), &key, &[ALICE, KAI], ""));
+    workspace
+        .run(&["plan", "-input=false", "-out=saved.tfplan"])
+        .ok();
+    emulator.control(
+        "PATCH",
+        "/tokens/integration",
+        json!({ "permissions": [
+            "UserRead", "GeneralSettingsRead", "OrganizationAPITokenRead"
+        ] }),
+    );
+    workspace
+        .run(&["apply", "-input=false", "saved.tfplan"])
+        .ok();
+
+    // The update kept the facts it planned; the next refresh records what
+    // changed, with nothing to apply.
+    workspace.assert_no_changes();
+    workspace
+        .run(&["apply", "-refresh-only", "-auto-approve", "-input=false"])
+        .ok();
+    let state = state_of(&workspace);
+    let permissions = state["token_permissions"].as_array().unwrap();
+    assert!(!permissions.contains(&json!("AlertRead")), "{state}");
+}
+
+#[test]
 fn changing_owners_updates_in_place() {
     let emulator = Emulator::start();
     let key = emulator.token("integration");

@@ -4,9 +4,11 @@
 //! The lifecycle in one place:
 //!
 //! - plan (create and update) runs every check when the values are known,
-//!   so a pull request's plan fails before anything is applied, and fills
-//!   the computed token facts so they are not "known after apply";
-//! - apply runs the checks again with the final values;
+//!   so a pull request's plan fails before anything is applied; an update
+//!   keeps the token facts the refresh read, so they are not "known after
+//!   apply" on every change;
+//! - apply runs the checks again with the final values and fills in the
+//!   facts a create left unknown;
 //! - refresh re-reads the token facts and warns about drift; the plan that
 //!   follows re-runs the checks with the configured key, so drift fails it
 //!   with an explanation, while a rotated key in the configuration is
@@ -50,6 +52,16 @@ pub struct IntegrationState<'a> {
     pub token_permissions: ValueSet<ValueString<'a>>,
     pub token_expires_at: ValueString<'a>,
     pub panther_version: ValueString<'a>,
+}
+
+/// What a plan starts from.
+enum Prior {
+    /// Nothing: a create.
+    None,
+    /// An import of this token id, not yet applied: no key in state.
+    Imported(String),
+    /// An integration applied before.
+    Managed,
 }
 
 /// The inputs of the checks, once Terraform knows them all.
@@ -118,30 +130,48 @@ impl IntegrationResource {
 
     /// Plans a create or an update: defaults, then the checks when every
     /// input is known, else computed values left unknown.
+    ///
+    /// NOTE: Terraform plans once more at apply and rejects any known value
+    /// that differs from the first plan, so what a plan shows depends on
+    /// the configuration and the prior state only, never on Panther's
+    /// answers, which may change in between (a Panther upgrade under a
+    /// saved plan). The token id is safe, since a key belongs to one token
+    /// for life. An update keeps the prior facts, which the refresh before
+    /// it has just read; a create or an import's first apply learns them
+    /// at apply.
     async fn plan(
         &self,
         diags: &mut Diagnostics,
         proposed: IntegrationState<'static>,
-        imported_id: Option<String>,
+        prior: Prior,
     ) -> Option<IntegrationState<'static>> {
-        let mut state = with_default_permissions(proposed);
+        let state = with_default_permissions(proposed);
         let Some(inputs) = inputs(diags, &state) else {
             debug!("integration inputs unknown at plan; checks run at apply");
             return Some(unknown_facts(state));
         };
 
         let inspection = self.check(diags, inputs).await?;
-        if let Some(id) = imported_id {
-            if id != inspection.token.id {
-                diags.add_error(messages::imported_token_mismatch(&id, &inspection.token.id));
+        let token_id = inspection.token.id;
+        let mut state = match prior {
+            Prior::Managed => state,
+            Prior::Imported(id) if id != token_id => {
+                diags.add_error(messages::imported_token_mismatch(&id, &token_id));
                 return None;
             }
-        }
-        state = with_facts(state, &inspection);
+            Prior::Imported(_) | Prior::None => unknown_facts(state),
+        };
+        state.id = Value::Value(Cow::Owned(token_id));
         Some(state)
     }
 
     /// Applies a create or an update: the checks with the final values.
+    ///
+    /// Terraform holds an apply to every value its plan showed, so facts
+    /// the plan knew are kept even if Panther has moved on since (a Panther
+    /// upgrade, a permission added to the token between a saved plan and
+    /// its apply); the next refresh records the change. Only facts the plan
+    /// left unknown are filled in.
     async fn apply(
         &self,
         diags: &mut Diagnostics,
@@ -153,7 +183,7 @@ impl IntegrationResource {
             return None;
         };
         let inspection = self.check(diags, inputs).await?;
-        Some(with_facts(state, &inspection))
+        Some(with_unknown_facts_filled(state, &inspection))
     }
 }
 
@@ -191,7 +221,7 @@ impl Resource for IntegrationResource {
         _config_state: Self::State<'a>,
         _provider_meta_state: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let state = self.plan(diags, owned(proposed_state), None).await?;
+        let state = self.plan(diags, owned(proposed_state), Prior::None).await?;
         Some((state, ValueEmpty::default()))
     }
 
@@ -213,11 +243,11 @@ impl Resource for IntegrationResource {
 
         // A prior state without a key was just imported: the configured key
         // must belong to the imported token.
-        let imported_id = match (&prior.api_key, &prior.id) {
-            (Value::Null, Value::Value(id)) => Some(id.to_string()),
-            _ => None,
+        let from = match (&prior.api_key, &prior.id) {
+            (Value::Null, Value::Value(id)) => Prior::Imported(id.to_string()),
+            _ => Prior::Managed,
         };
-        let Some(planned) = self.plan(diags, proposed, imported_id).await else {
+        let Some(planned) = self.plan(diags, proposed, from).await else {
             // `terraform destroy` plans the configuration once before it
             // destroys, so these errors would stop it too.
             diags.add_warning(messages::destroy_despite_failed_checks());
@@ -424,6 +454,30 @@ fn with_facts(
         .map(text)
         .unwrap_or(Value::Null);
     state
+}
+
+/// Fills the facts a plan left unknown, keeping those it showed.
+fn with_unknown_facts_filled(
+    planned: IntegrationState<'static>,
+    inspection: &Inspection,
+) -> IntegrationState<'static> {
+    let fresh = with_facts(planned.clone(), inspection);
+    IntegrationState {
+        id: known_or(planned.id, fresh.id),
+        token_name: known_or(planned.token_name, fresh.token_name),
+        token_permissions: known_or(planned.token_permissions, fresh.token_permissions),
+        token_expires_at: known_or(planned.token_expires_at, fresh.token_expires_at),
+        panther_version: known_or(planned.panther_version, fresh.panther_version),
+        ..planned
+    }
+}
+
+/// The planned value unless the plan left it unknown.
+fn known_or<T>(planned: Value<T>, fresh: Value<T>) -> Value<T> {
+    match planned {
+        Value::Unknown => fresh,
+        known => known,
+    }
 }
 
 /// Whether a planned URL points at another Panther than the prior one.
