@@ -360,6 +360,23 @@ pub fn token_drifted(err: &Error) -> Diagnostic {
     )
 }
 
+/// A refresh could not read the token for another reason than the token
+/// itself: the address, the network or Panther failed.
+pub fn refresh_failed(err: &Error) -> Diagnostic {
+    error(
+        "Integration Not Refreshed",
+        format!(
+            "The provider could not read the integration's token from the \
+             `api_url` in state, so the state keeps what the last apply \
+             recorded. The plan checks the configured values next and fails \
+             if the problem is still there; if the integration moved to \
+             another Panther, that plan replaces it.\n\nUnderlying error: \
+             {err:#}."
+        ),
+        AttributePath::new("api_url"),
+    )
+}
+
 /// A refresh found the token missing permissions it held at apply.
 pub fn permissions_drifted(missing: &[String]) -> Diagnostic {
     let names: Vec<String> = missing.iter().map(|p| permission_name(p)).collect();

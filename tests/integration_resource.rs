@@ -519,6 +519,28 @@ fn another_panther_url_replaces_but_another_spelling_does_not() {
 }
 
 #[test]
+fn a_panther_gone_for_good_does_not_block_moving_to_another() {
+    let old = Emulator::start();
+    let key = old.token("integration");
+    let workspace = Workspace::new(&integration(old.url(), &key, &[ALICE], ""));
+    workspace.apply();
+
+    // The old address stops answering; the configuration moves to a new
+    // Panther holding the same token.
+    drop(old);
+    let new = Emulator::start();
+    workspace.write(&integration(&graphql_url(&new), &key, &[ALICE], ""));
+
+    let run = workspace.plan();
+    assert_eq!(run.code, 2, "{}", run.all());
+    let text = run.text();
+    assert!(text.contains("Integration Not Refreshed"), "{text}");
+    assert!(text.contains("must be replaced"), "{text}");
+    workspace.apply();
+    workspace.assert_no_changes();
+}
+
+#[test]
 fn a_key_unknown_at_plan_is_checked_at_apply() {
     let emulator = Emulator::start();
     let key = emulator.token("integration");

@@ -329,11 +329,12 @@ impl Resource for IntegrationResource {
 impl IntegrationResource {
     /// Re-reads the token facts for a refresh.
     ///
-    /// A token Panther no longer accepts, or may no longer read itself, is
-    /// a warning here and not an error: an error would stop the plan before
-    /// a rotated key in the configuration could be checked. The plan that
-    /// follows runs the checks with the configured key and fails with the
-    /// explanation if the problem is still there.
+    /// Every failure is a warning here and not an error: an error would
+    /// stop the plan before a rotated key or a new `api_url` in the
+    /// configuration could be checked. The plan that follows runs the
+    /// checks with the configured values and fails with the explanation if
+    /// the problem is still there; with the same values, it reuses this
+    /// inspection's outcome rather than asking Panther again.
     async fn refresh(
         &self,
         diags: &mut Diagnostics,
@@ -359,7 +360,7 @@ impl IntegrationResource {
                 state
             }
             Err(err) => {
-                diags.add_error(token_error(&err));
+                diags.add_warning(messages::refresh_failed(&err));
                 state
             }
         }
