@@ -158,14 +158,14 @@ async fn rest_users_with_empty_names_read_them_as_none() {
 }
 
 #[tokio::test]
-async fn a_user_is_found_by_email_among_deactivated_users_too() {
+async fn a_user_is_found_by_email_in_any_letter_case_among_deactivated_users_too() {
     let server = server().await;
     let body = json!({"results": [
-        rest_user("u1", "someone.else@example.com"),
+        rest_user("u1", "devops@example.com"),
         rest_user("u2", "Ops@Example.com"),
     ]});
     Mock::given(path("/users"))
-        .and(query_param("email", "ops@example.com"))
+        .and(query_param("contains", "ops@example.com"))
         .and(query_param("include-deactivated", "true"))
         .respond_with(json_response(200, body))
         .mount(&server)

@@ -203,7 +203,9 @@ data "panther_user" "saml" {{ email = "hugo.lefebvre@example.com" }}
 data "panther_user" "deactivated" {{ email = "felix.brandt@example.com" }}
 data "panther_user" "never" {{ id = "{never}" }}
 data "panther_user" "nameless" {{ id = "{nameless}" }}
+data "panther_user" "other_case" {{ email = "jonas.berg@example.com" }}
 output "saml" {{ value = data.panther_user.saml }}
+output "other_case" {{ value = data.panther_user.other_case.email }}
 output "deactivated" {{ value = data.panther_user.deactivated }}
 output "never" {{ value = data.panther_user.never }}
 output "nameless" {{ value = data.panther_user.nameless }}
@@ -234,6 +236,7 @@ output "nameless" {{ value = data.panther_user.nameless }}
     assert_eq!(outputs["never"]["last_logged_in_at"], Value::Null);
     assert_eq!(outputs["nameless"]["given_name"], Value::Null);
     assert_eq!(outputs["nameless"]["family_name"], Value::Null);
+    assert_eq!(outputs["other_case"], "Jonas.Berg@Example.com");
     workspace.assert_no_changes();
 }
 

@@ -2,9 +2,9 @@
 //!
 //! Lists answer `{"results": [...], "next": ...}`. Users come in pages of
 //! at most 60, followed by cursor until `next` is absent, null or empty;
-//! roles come in one answer. Lookups by email or name use the list route's
-//! exact-match filter and then check the match themselves, so a server that
-//! ignored the filter cannot hand back the wrong user.
+//! roles come in one answer. Lookups by email or name narrow the list
+//! route with a filter and then check the match themselves, so a server
+//! that ignored the filter cannot hand back the wrong user.
 
 use std::collections::HashSet;
 
@@ -40,13 +40,18 @@ impl PantherClient {
 
     /// Every user, deactivated ones included, page by page.
     pub async fn users_rest(&self) -> Result<Vec<User>, Error> {
-        let op = Operation::ListUsers;
+        self.user_pages(Operation::ListUsers, None).await
+    }
+
+    /// Users, deactivated ones included, whose name or email contains
+    /// `search` (letter case ignored), or every user; page by page.
+    async fn user_pages(&self, op: Operation, search: Option<&str>) -> Result<Vec<User>, Error> {
         let mut users = Vec::new();
         let mut seen = HashSet::new();
         let mut cursor: Option<String> = None;
         let mut pages = 0;
         loop {
-            let url = users_page_url(self, cursor.as_deref());
+            let url = users_page_url(self, search, cursor.as_deref());
             let page: Page<User> = self.get_list(op, &url).await?;
             pages += 1;
             users.extend(page.results);
@@ -83,16 +88,19 @@ impl PantherClient {
         self.get_object(op, url, On404::Lookup(&what)).await
     }
 
-    /// The user with this email, deactivated or not.
+    /// The user with this email, deactivated or not, letter case ignored.
+    ///
+    /// `GET /users?email=` is documented as an exact match that ignores
+    /// every other parameter, `include-deactivated` among them, and does
+    /// not say whether letter case counts. The `contains` search is
+    /// documented to ignore case and leaves `include-deactivated` in force,
+    /// so the lookup searches for the address and picks the user whose
+    /// email it is: one request, unless many users share that text.
     pub async fn user_by_email(&self, email: &str) -> Result<User, Error> {
         let op = Operation::GetUser;
-        let mut url = self.endpoint().rest_url(&["users"]);
-        url.query_pairs_mut()
-            .append_pair("email", email)
-            .append_pair("include-deactivated", "true");
-        let page: Page<User> = self.get_list(op, &url).await?;
+        let candidates = self.user_pages(op, Some(email)).await?;
 
-        let found = pick(page.results, |user| &user.email, email);
+        let found = pick(candidates, |user| &user.email, email);
         found.ok_or_else(|| Error::NotFound {
             operation: op,
             what: format!("user with email {email}"),
@@ -173,13 +181,16 @@ impl PantherClient {
 
 /// The address of one page of users; `limit` is Panther's maximum, so a
 /// thousand users take 17 requests, not 100.
-fn users_page_url(client: &PantherClient, cursor: Option<&str>) -> Url {
+fn users_page_url(client: &PantherClient, search: Option<&str>, cursor: Option<&str>) -> Url {
     let mut url = client.endpoint().rest_url(&["users"]);
     {
         let mut query = url.query_pairs_mut();
         query
             .append_pair("include-deactivated", "true")
             .append_pair("limit", USERS_PAGE_LIMIT);
+        if let Some(search) = search {
+            query.append_pair("contains", search);
+        }
         if let Some(cursor) = cursor {
             query.append_pair("cursor", cursor);
         }

@@ -55,8 +55,8 @@ impl DataSource for UserDataSource {
             ("id", "The id of the user to read. Set this or `email`."),
             (
                 "email",
-                "The exact email address of the user to read. Set this or \
-                 `id`.",
+                "The email address of the user to read, whole (letter case \
+                 ignored). Set this or `id`.",
             ),
         ] {
             if let Some(attribute) = attributes.get_mut(name) {
