@@ -39,7 +39,7 @@ fn role_ids(fixture: &Value, keep: impl Fn(&Value) -> bool) -> Value {
         .iter()
         .filter(|r| keep(r))
         .collect();
-    roles.sort_by_key(|r| text(&r["name"]));
+    roles.sort_by_key(|r| (text(&r["name"]).to_lowercase(), text(&r["id"])));
     roles.iter().map(|r| r["id"].clone()).collect()
 }
 

@@ -274,7 +274,7 @@ output "role_by_name" {{ value = data.panther_role.by_name }}
             .iter()
             .filter(|r| keep(r))
             .collect();
-        roles.sort_by_key(|r| r["name"].as_str().unwrap().to_owned());
+        roles.sort_by_key(|r| r["name"].as_str().unwrap().to_lowercase());
         Value::Array(roles.into_iter().map(expected_role).collect())
     };
     let holds = |r: &Value, p: &str| r["permissions"].as_array().unwrap().iter().any(|x| x == p);

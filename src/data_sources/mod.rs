@@ -78,9 +78,11 @@ impl From<&Role> for RoleObject<'static> {
             name: text(&role.name),
             permissions: sorted_texts(&role.permissions),
             log_type_access_kind: text(&role.log_type_access_kind),
+            // The `*_ALL` kinds cover every log type, whatever list Panther
+            // sends beside them (it may send `[]`).
             log_type_access: match &role.log_type_access {
-                Some(types) => texts(types),
-                None => Value::Null,
+                Some(types) if !role.log_type_access_kind.ends_with("_ALL") => texts(types),
+                _ => Value::Null,
             },
             created_at: timestamp(role.created_at.as_ref()),
             updated_at: timestamp(role.updated_at.as_ref()),
@@ -158,4 +160,29 @@ fn collection<T>(
 fn report(diags: &mut Diagnostics, session: &Session, err: &Error) {
     let source = session.key_source.to_string();
     diags.add_error(messages::client_error(err, &source, AttributePath::root()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role(kind: &str, access: serde_json::Value) -> Role {
+        serde_json::from_value(serde_json::json!({
+            "id": "r1",
+            "name": "Readers",
+            "permissions": ["UserRead"],
+            "logTypeAccessKind": kind,
+            "logTypeAccess": access,
+        }))
+        .expect("a valid role")
+    }
+
+    #[test]
+    fn log_type_access_is_null_for_the_all_kinds_whatever_panther_sends() {
+        let all = RoleObject::from(&role("ALLOW_ALL", serde_json::json!([])));
+        assert_eq!(all.log_type_access, Value::Null);
+
+        let some = RoleObject::from(&role("DENY", serde_json::json!(["Okta.SystemLog"])));
+        assert_eq!(some.log_type_access, texts(&["Okta.SystemLog".to_owned()]));
+    }
 }

@@ -45,8 +45,9 @@ impl DataSource for RolesDataSource {
             version: 1,
             block: Block {
                 description: Description::markdown(
-                    "Lists Panther roles ordered by name. Every argument \
-                     narrows the list; with none, every role is listed.",
+                    "Lists Panther roles ordered by name (letter case \
+                     ignored). Every argument narrows the list; with none, \
+                     every role is listed.",
                 ),
                 attributes: map! {
                     "name" => optional(
@@ -106,7 +107,7 @@ impl DataSource for RolesDataSource {
                     && permission.is_none_or(|p| role.permissions.iter().any(|h| h == p))
             })
             .collect();
-        matching.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        matching.sort_by_cached_key(|role| (role.name.to_lowercase(), role.id.clone()));
 
         let roles = matching.into_iter().map(RoleObject::from).collect();
         Some(RolesState {

@@ -52,8 +52,8 @@ impl DataSource for UsersDataSource {
             block: Block {
                 description: Description::markdown(
                     "Lists Panther users, deactivated ones included, ordered \
-                     by email (letter case ignored). Every argument narrows the list; with none, \
-                     every user is listed.",
+                     by email (letter case ignored). Every argument narrows \
+                     the list; with none, every user is listed.",
                 ),
                 attributes: map! {
                     "email" => optional(
