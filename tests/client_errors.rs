@@ -245,6 +245,37 @@ async fn a_lookup_404_with_panthers_message_is_not_found() {
 }
 
 #[tokio::test]
+async fn a_lookup_400_with_panthers_message_is_not_found() {
+    // Panther's spec declares 400 for `GET /users/{id}`: an id no user can
+    // have is, to the user, a user that does not exist.
+    let server = server().await;
+    let body = json!({"message": "invalid id"});
+    answer(&server, "/users/not%20an%20id", json_response(400, body)).await;
+
+    let err = client(&server).user_by_id("not an id").await.unwrap_err();
+
+    assert_eq!(
+        err.to_string(),
+        "looking up a Panther user: no user with id not an id exists in Panther"
+    );
+}
+
+#[tokio::test]
+async fn a_400_elsewhere_or_without_panthers_message_stays_a_failure() {
+    let server = server().await;
+    let body = json!({"message": "bad request"});
+    answer(&server, "/roles", json_response(400, body)).await;
+    answer(&server, "/roles/r-1", html(400, "<h1>Bad Request</h1>")).await;
+
+    let listing = client(&server).roles().await.unwrap_err();
+    let lookup = client(&server).role_by_id("r-1").await.unwrap_err();
+
+    for err in [listing, lookup] {
+        assert!(matches!(err, Error::Server { status: 400, .. }), "{err:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_lookup_404_without_panthers_message_is_a_wrong_address() {
     let server = server().await;
     answer(&server, "/roles/r-1", html(404, "<h1>Not Found</h1>")).await;

@@ -135,7 +135,7 @@ impl Transport {
             "Panther API answered"
         );
 
-        if let Some(error) = status_error(operation, url, status) {
+        if let Some(error) = status_error(operation, url, status, on_404) {
             let retry_after = headers
                 .get(RETRY_AFTER)
                 .and_then(|v| parse_retry_after(v, SystemTime::now()));
@@ -151,8 +151,8 @@ impl Transport {
     }
 }
 
-/// Reads an answer whose status is success or 404, from its headers and
-/// body.
+/// Reads an answer whose status is success, 404 or a lookup's 400, from
+/// its headers and body.
 fn judge(
     operation: Operation,
     url: &Url,
@@ -164,16 +164,25 @@ fn judge(
     if status == StatusCode::NOT_FOUND {
         return Err(not_found(operation, url, headers, &body, on_404));
     }
+    if status == StatusCode::BAD_REQUEST {
+        return Err(lookup_refused(operation, headers, &body, on_404));
+    }
     check_content_type(operation, url, headers, &body)?;
     Ok(Answer { body })
 }
 
 /// The error for any status other than success or 404, which need the
 /// body to decide.
-fn status_error(operation: Operation, url: &Url, status: StatusCode) -> Option<Error> {
+fn status_error(
+    operation: Operation,
+    url: &Url,
+    status: StatusCode,
+    on_404: On404<'_>,
+) -> Option<Error> {
     let code = status.as_u16();
     match code {
         200..=299 | 404 => None,
+        400 if matches!(on_404, On404::Lookup(_)) => None,
         401 => Some(Error::Unauthorized { operation }),
         403 => Some(Error::Forbidden { operation }),
 
@@ -201,11 +210,8 @@ fn not_found(
     body: &[u8],
     on_404: On404<'_>,
 ) -> Error {
-    let from_panther = is_json(headers, body)
-        && serde_json::from_slice::<serde_json::Value>(body)
-            .is_ok_and(|v| v.get("message").is_some());
     match on_404 {
-        On404::Lookup(what) if from_panther => Error::NotFound {
+        On404::Lookup(what) if is_panther_message(headers, body) => Error::NotFound {
             operation,
             what: what.to_owned(),
         },
@@ -215,6 +221,34 @@ fn not_found(
             reason: "it answered HTTP 404 where the Panther API would not".to_owned(),
         },
     }
+}
+
+/// A lookup's 400 with Panther's `{"message": ...}` body is Panther
+/// refusing an id or email that no object can have, which for the user is
+/// the same as finding nothing; any other 400 stays a failure.
+fn lookup_refused(
+    operation: Operation,
+    headers: &HeaderMap,
+    body: &[u8],
+    on_404: On404<'_>,
+) -> Error {
+    match on_404 {
+        On404::Lookup(what) if is_panther_message(headers, body) => Error::NotFound {
+            operation,
+            what: what.to_owned(),
+        },
+        _ => Error::Server {
+            operation,
+            status: StatusCode::BAD_REQUEST.as_u16(),
+        },
+    }
+}
+
+/// Whether a body is Panther's JSON `{"message": ...}`.
+fn is_panther_message(headers: &HeaderMap, body: &[u8]) -> bool {
+    is_json(headers, body)
+        && serde_json::from_slice::<serde_json::Value>(body)
+            .is_ok_and(|v| v.get("message").is_some())
 }
 
 /// Rejects an answer that says, by type or by its first byte, that it is
@@ -292,7 +326,7 @@ mod fuzz {
         let operation = Operation::ReadOwnToken;
         let url = Url::parse("https://api.acme.runpanther.net/api-tokens/self").unwrap();
         let status = StatusCode::from_u16(status).unwrap();
-        if let Some(error) = status_error(operation, &url, status) {
+        if let Some(error) = status_error(operation, &url, status, on_404) {
             return Err(error);
         }
         let answer = judge(operation, &url, status, headers, body, on_404)?;
