@@ -56,8 +56,8 @@ pub struct IntegrationState<'a> {
 
 /// What a plan starts from.
 enum Prior {
-    /// Nothing: a create.
-    None,
+    /// No prior state: a create.
+    Absent,
     /// An import of this token id, not yet applied: no key in state.
     Imported(String),
     /// An integration applied before.
@@ -159,7 +159,7 @@ impl IntegrationResource {
                 diags.add_error(messages::imported_token_mismatch(&id, &token_id));
                 return None;
             }
-            Prior::Imported(_) | Prior::None => unknown_facts(state),
+            Prior::Imported(_) | Prior::Absent => unknown_facts(state),
         };
         state.id = Value::Value(Cow::Owned(token_id));
         Some(state)
@@ -221,7 +221,7 @@ impl Resource for IntegrationResource {
         _config_state: Self::State<'a>,
         _provider_meta_state: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let state = self.plan(diags, owned(proposed_state), Prior::None).await?;
+        let state = self.plan(diags, owned(proposed_state), Prior::Absent).await?;
         Some((state, ValueEmpty::default()))
     }
 
