@@ -341,6 +341,7 @@ mod fuzz {
             Err(Error::Forbidden { .. }) => "forbidden",
             Err(Error::WrongAddress { .. }) => "wrong address",
             Err(Error::Server { .. }) => "server",
+            Err(Error::NotFound { .. }) => "not found",
             Err(_) => "other",
         }
     }
@@ -406,9 +407,15 @@ mod fuzz {
                 let text = format!("{err:#} {err:?}");
                 prop_assert!(!text.contains(MARK), "echoed: {text}");
             }
-            // The status decides before anything in the body is read.
+            // The status decides before anything in the body is read, but
+            // for a lookup's 400, which is "not found" or a failure.
+            if status == 400 && lookup {
+                let found = kind(&outcome);
+                prop_assert!(["not found", "server"].contains(&found), "{}", found);
+            }
             let expected = match status {
                 200..=299 | 404 => None,
+                400 if lookup => None,
                 401 => Some("unauthorized"),
                 403 => Some("forbidden"),
                 300..=399 => Some("wrong address"),

@@ -221,7 +221,9 @@ impl Resource for IntegrationResource {
         _config_state: Self::State<'a>,
         _provider_meta_state: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let state = self.plan(diags, owned(proposed_state), Prior::Absent).await?;
+        let state = self
+            .plan(diags, owned(proposed_state), Prior::Absent)
+            .await?;
         Some((state, ValueEmpty::default()))
     }
 
