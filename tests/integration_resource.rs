@@ -231,55 +231,44 @@ fn a_saved_plan_applies_after_the_token_changed_in_panther() {
     let emulator = Emulator::start();
     let key = emulator.token("integration");
     let workspace = Workspace::new(&integration(emulator.url(), &key, &[ALICE], ""));
-    workspace
-        .run(&["plan", "-input=false", "-out=saved.tfplan"])
-        .ok();
-
+    let granted = |extra: &[&str]| {
+        let mut permissions = vec![
+            "UserRead",
+            "GeneralSettingsRead",
+            "OrganizationAPITokenRead",
+        ];
+        permissions.extend_from_slice(extra);
+        let body = json!({ "permissions": permissions });
+        emulator.control("PATCH", "/tokens/integration", body);
+    };
     // A pipeline plans on the pull request and applies after the merge;
-    // meanwhile someone gives the token one more permission.
-    emulator.control(
-        "PATCH",
-        "/tokens/integration",
-        json!({ "permissions": [
-            "UserRead", "GeneralSettingsRead", "OrganizationAPITokenRead", "AlertRead"
-        ] }),
-    );
-    workspace
-        .run(&["apply", "-input=false", "saved.tfplan"])
-        .ok();
+    // meanwhile someone changes the token in Panther.
+    let plan_then_apply_after = |change: &dyn Fn()| {
+        let saved = ["plan", "-input=false", "-out=saved.tfplan"];
+        workspace.run(&saved).ok();
+        change();
+        workspace
+            .run(&["apply", "-input=false", "saved.tfplan"])
+            .ok();
+    };
+    let token_permissions = || {
+        let state = state_of(&workspace);
+        state["token_permissions"].as_array().unwrap().clone()
+    };
 
-    // The create learnt the token's facts at apply, as they are now.
+    // A create learns the token's facts at apply, as they are then.
+    plan_then_apply_after(&|| granted(&["AlertRead"]));
     workspace.assert_no_changes();
-    let state = state_of(&workspace);
-    let permissions = state["token_permissions"].as_array().unwrap();
-    assert!(permissions.contains(&json!("AlertRead")), "{state}");
+    assert!(token_permissions().contains(&json!("AlertRead")));
 
-    // The same for an update: a saved plan adds an owner, then the extra
-    // permission is taken away again before it is applied.
-    workspace.write(&integration(emulator.url(), &key, &[ALICE, KAI], ""));
-    workspace
-        .run(&["plan", "-input=false", "-out=saved.tfplan"])
-        .ok();
-    emulator.control(
-        "PATCH",
-        "/tokens/integration",
-        json!({ "permissions": [
-            "UserRead", "GeneralSettingsRead", "OrganizationAPITokenRead"
-        ] }),
-    );
-    workspace
-        .run(&["apply", "-input=false", "saved.tfplan"])
-        .ok();
-
-    // The update kept the facts it planned; the next refresh records what
+    // An update keeps the facts it planned; the next refresh records what
     // changed, with nothing to apply.
+    workspace.write(&integration(emulator.url(), &key, &[ALICE, KAI], ""));
+    plan_then_apply_after(&|| granted(&[]));
     workspace.assert_no_changes();
-    workspace
-        .run(&["apply", "-refresh-only", "-auto-approve", "-input=false"])
-        .ok();
-    let state = state_of(&workspace);
-    let permissions = state["token_permissions"].as_array().unwrap();
-    assert!(!permissions.contains(&json!("AlertRead")), "{state}");
+    let refresh = ["apply", "-refresh-only", "-auto-approve", "-input=false"];
+    workspace.run(&refresh).ok();
+    assert!(!token_permissions().contains(&json!("AlertRead")));
 }
 
 #[test]

@@ -161,11 +161,8 @@ fn judge(
     body: Vec<u8>,
     on_404: On404<'_>,
 ) -> Result<Answer, Error> {
-    if status == StatusCode::NOT_FOUND {
-        return Err(not_found(operation, url, headers, &body, on_404));
-    }
-    if status == StatusCode::BAD_REQUEST {
-        return Err(lookup_refused(operation, headers, &body, on_404));
+    if status == StatusCode::NOT_FOUND || status == StatusCode::BAD_REQUEST {
+        return Err(refusal(operation, url, status, headers, &body, on_404));
     }
     check_content_type(operation, url, headers, &body)?;
     Ok(Answer { body })
@@ -200,12 +197,15 @@ fn status_error(
     }
 }
 
-/// A 404 is Panther's "not found" only for a lookup, and only when it
-/// comes with Panther's `{"message": ...}` body; anything else means the
-/// address serves something other than the Panther API.
-fn not_found(
+/// A 404 or a 400 is Panther's "not found" only for a lookup, and only
+/// with Panther's `{"message": ...}` body: a 404 for an object that does
+/// not exist, a 400 for an id or email no object can have. Otherwise a 404
+/// means the address serves something other than the Panther API, and a
+/// 400 stays a failure.
+fn refusal(
     operation: Operation,
     url: &Url,
+    status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],
     on_404: On404<'_>,
@@ -215,31 +215,14 @@ fn not_found(
             operation,
             what: what.to_owned(),
         },
-        _ => Error::WrongAddress {
+        _ if status == StatusCode::NOT_FOUND => Error::WrongAddress {
             operation,
             url: url.to_string(),
             reason: "it answered HTTP 404 where the Panther API would not".to_owned(),
         },
-    }
-}
-
-/// A lookup's 400 with Panther's `{"message": ...}` body is Panther
-/// refusing an id or email that no object can have, which for the user is
-/// the same as finding nothing; any other 400 stays a failure.
-fn lookup_refused(
-    operation: Operation,
-    headers: &HeaderMap,
-    body: &[u8],
-    on_404: On404<'_>,
-) -> Error {
-    match on_404 {
-        On404::Lookup(what) if is_panther_message(headers, body) => Error::NotFound {
-            operation,
-            what: what.to_owned(),
-        },
         _ => Error::Server {
             operation,
-            status: StatusCode::BAD_REQUEST.as_u16(),
+            status: status.as_u16(),
         },
     }
 }
