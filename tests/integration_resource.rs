@@ -515,9 +515,9 @@ fn a_panther_gone_for_good_does_not_block_moving_to_another() {
     let workspace = Workspace::new(&integration(old.url(), &key, &[ALICE], ""));
     workspace.apply();
 
-    // The old address stops answering; the configuration moves to a new
-    // Panther holding the same token.
-    drop(old);
+    // The old address now serves something else (a parked domain's page);
+    // the configuration moves to a new Panther holding the same token.
+    old.control("POST", "/faults", json!({ "kind": "html", "status": 404 }));
     let new = Emulator::start();
     workspace.write(&integration(&graphql_url(&new), &key, &[ALICE], ""));
 
