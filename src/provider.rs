@@ -14,7 +14,9 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{Block, Description, Schema};
 use tf_provider::value::{Value, ValueEmpty, ValueString};
-use tf_provider::{map, AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
+use tf_provider::{
+    map, AttributePath, Diagnostic, Diagnostics, DynamicDataSource, DynamicResource, Provider,
+};
 use tracing::debug;
 
 use crate::catalog::Catalog;
@@ -67,6 +69,9 @@ enum Configuration {
     Deferred,
     /// No address or no key anywhere.
     Missing { url: bool, key: bool },
+    /// A value from the environment cannot be used; the error, for the
+    /// data sources to report.
+    Unusable(Diagnostic),
     /// Ready to read.
     Ready(Arc<Session>),
 }
@@ -89,6 +94,10 @@ impl Shared {
             Configuration::Ready(session) => Some(session.clone()),
             Configuration::Missing { url, key } => {
                 diags.add_error(messages::missing_credentials(*url, *key));
+                None
+            }
+            Configuration::Unusable(error) => {
+                diags.add_error(error.clone());
                 None
             }
             Configuration::Deferred | Configuration::Pending => {
@@ -282,8 +291,12 @@ fn client_options(config: &ProviderConfig<'_>) -> ClientOptions {
 
 /// Builds the session from resolved credentials.
 ///
-/// Returns `None` (with an error) only for values that are present but
-/// unusable; absent values are reported later by the data sources.
+/// Returns `None` (with an error) only for values of the provider block
+/// that are present but unusable. Absent values, and unusable ones from
+/// the environment, are reported later by the data sources: a
+/// configuration that only manages `panther_integration` never uses the
+/// provider's credentials, and a stray variable in a runner's environment
+/// must not fail it.
 fn ready(
     diags: &mut Diagnostics,
     creds: Credentials,
@@ -306,18 +319,40 @@ fn ready(
 
     let endpoint = match Endpoint::parse(url) {
         Ok(endpoint) => endpoint,
-        Err(err) => {
-            diags.add_error(messages::invalid_url(&err, *url_source));
-            return None;
-        }
+        Err(err) => return unusable(diags, messages::invalid_url(&err, *url_source), *url_source),
     };
     debug!(form = ?endpoint.form(), rest_base = %endpoint.rest_base(), "API URL normalised");
 
-    let client = new_client(diags, endpoint, key.clone(), options, key_source)?;
+    let client = match PantherClient::new(endpoint, key.clone(), options) {
+        Ok(client) => client,
+        Err(err) => {
+            let origin = key_source.to_string();
+            let error = messages::client_error(&err, &origin, AttributePath::root());
+            return unusable(diags, error, *key_source);
+        }
+    };
     Some(Configuration::Ready(Arc::new(Session {
         catalog: Catalog::new(client),
         key_source: *key_source,
     })))
+}
+
+/// Reports a value that cannot be used: now if the provider block holds
+/// it, else when a data source needs it.
+fn unusable(diags: &mut Diagnostics, error: Diagnostic, source: Source) -> Option<Configuration> {
+    match source {
+        Source::Attribute(_) => {
+            diags.add_error(error);
+            None
+        }
+        Source::Environment(variable) => {
+            debug!(
+                variable,
+                "unusable value in the environment; data sources will report it"
+            );
+            Some(Configuration::Unusable(error))
+        }
+    }
 }
 
 /// Builds a client, reporting a setup failure as a diagnostic.

@@ -399,3 +399,25 @@ fn an_unusable_environment_variable_is_named_by_plan() {
         errors[0]
     );
 }
+
+#[test]
+fn an_unusable_environment_variable_leaves_an_integration_only_configuration_alone() {
+    // The provider's credentials serve the data sources only; a stray
+    // variable in a runner's environment must not fail the integration.
+    let emulator = Emulator::start();
+    let key = emulator.token("integration");
+    let config = format!(
+        "resource \"panther_integration\" \"this\" {{\n\
+         \x20 api_url = \"{}\"\n\
+         \x20 api_key = \"{key}\"\n\
+         \x20 owners  = [\"alice.nakamura@example.com\"]\n\
+         }}\n",
+        emulator.url()
+    );
+    let workspace = Workspace::new(&config)
+        .env("PANTHER_API_URL", "http://panther.example.com")
+        .env("PANTHER_API_KEY", "key-from-a-file\n");
+
+    workspace.apply();
+    workspace.assert_no_changes();
+}
