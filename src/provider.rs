@@ -323,13 +323,9 @@ fn ready(
     };
     debug!(form = ?endpoint.form(), rest_base = %endpoint.rest_base(), "API URL normalised");
 
-    let client = match PantherClient::new(endpoint, key.clone(), options) {
+    let client = match new_client(endpoint, key.clone(), options, key_source) {
         Ok(client) => client,
-        Err(err) => {
-            let origin = key_source.to_string();
-            let error = messages::client_error(&err, &origin, AttributePath::root());
-            return unusable(diags, error, *key_source);
-        }
+        Err(error) => return unusable(diags, error, *key_source),
     };
     Some(Configuration::Ready(Arc::new(Session {
         catalog: Catalog::new(client),
@@ -355,20 +351,15 @@ fn unusable(diags: &mut Diagnostics, error: Diagnostic, source: Source) -> Optio
     }
 }
 
-/// Builds a client, reporting a setup failure as a diagnostic.
+/// Builds a client, or the diagnostic that says why it cannot be built.
 pub fn new_client(
-    diags: &mut Diagnostics,
     endpoint: Endpoint,
     key: ApiKey,
     options: &ClientOptions,
     key_source: &dyn std::fmt::Display,
-) -> Option<PantherClient> {
-    match PantherClient::new(endpoint, key, options) {
-        Ok(client) => Some(client),
-        Err(err) => {
-            let origin = key_source.to_string();
-            diags.add_error(messages::client_error(&err, &origin, AttributePath::root()));
-            None
-        }
-    }
+) -> Result<PantherClient, Diagnostic> {
+    PantherClient::new(endpoint, key, options).map_err(|err| {
+        let origin = key_source.to_string();
+        messages::client_error(&err, &origin, AttributePath::root())
+    })
 }

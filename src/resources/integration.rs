@@ -92,7 +92,13 @@ impl IntegrationResource {
     async fn inspection(&self, diags: &mut Diagnostics, inputs: Inputs) -> Option<Outcome> {
         let options = self.shared.client_options();
         let key = inputs.key.clone();
-        let client = new_client(diags, inputs.endpoint, key, &options, &KEY_ORIGIN)?;
+        let client = match new_client(inputs.endpoint, key, &options, &KEY_ORIGIN) {
+            Ok(client) => client,
+            Err(error) => {
+                diags.add_error(error);
+                return None;
+            }
+        };
         let outcome = self
             .inspections
             .get(&client, &inputs.key, &inputs.required, &inputs.owners)
